@@ -1,0 +1,303 @@
+"""exchange_app: Kumamoto City's partner-city exchanges, youth programmes and indicators."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import os
+import secrets
+import uuid
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from exchange_app import db as database
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Feature blueprints, each a package with ``bp`` in its __init__.
+BLUEPRINTS = (
+    "auth",
+    "main",
+    "partners",
+    "admin",
+)
+
+# Endpoints that answer without signing in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, database, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.environ.get("EXCHANGE_APP_INSTANCE_PATH")
+        or os.path.join(PROJECT_ROOT, "instance"),
+    )
+    if test_config is None:
+        app.config.from_object("config.Config")
+    else:
+        app.config.from_object("config.TestConfig")
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    if app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
+
+    database.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"),
+    )
+    _init_login(app)
+    _init_request_hooks(app)
+    _init_error_handlers(app)
+    _init_templates(app)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"exchange_app.{name}")
+        app.register_blueprint(module.bp)
+
+    from exchange_app import cli
+
+    cli.init_app(app)
+    logging.getLogger("exchange_app").setLevel(logging.INFO)
+    return app
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """The secret key kept in the instance folder, created once with mode 0600."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        key = secrets.token_hex(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker created it first
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+    with open(path) as handle:
+        return handle.read().strip()
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in ("ja", "en") else "ja"
+
+
+def current_language() -> str:
+    """The language of the current page: ``ja`` or ``en``."""
+    locale = get_locale()
+    return locale.language if locale is not None else "ja"
+
+
+def _init_login(app: Flask) -> None:
+    from exchange_app.auth.routes import SESSION_TOKEN_KEY
+    from exchange_app.models import ApiToken, User
+    from exchange_app.services import accounts
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # sessions are checked on the server instead
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        token = session.get(SESSION_TOKEN_KEY)
+        if not token or not user_id.isdigit():
+            return None
+        live = accounts.find_live_session(
+            database.get_session(), token, int(user_id), app.config["SESSION_ABSOLUTE_TIMEOUT"]
+        )
+        if live is None or not live.user.active:
+            return None
+        return live.user
+
+    @login_manager.request_loader
+    def load_user_from_token(req: Any) -> User | None:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+            return None
+        token_hash = accounts._token_hash(header.removeprefix("Bearer ").strip())
+        api_token = database.get_session().scalar(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user))
+            .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+        )
+        if api_token is None or not api_token.user.active:
+            return None
+        return api_token.user
+
+
+def _init_request_hooks(app: Flask) -> None:
+    from exchange_app.auth.routes import LAST_SEEN_KEY
+    from exchange_app.services import accounts
+
+    @app.before_request
+    def remember_language() -> None:
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang
+
+    @app.before_request
+    def require_login() -> Response | tuple[Response, int] | None:
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if current_user.is_authenticated:
+            if request.headers.get("Authorization", "").startswith("Bearer "):
+                return None
+            now = database.utcnow()
+            if accounts.session_expired_by_idle(
+                session.get(LAST_SEEN_KEY), now, app.config["SESSION_IDLE_TIMEOUT"]
+            ):
+                logout_user()
+                lang = session.get("lang")
+                session.clear()
+                if lang:
+                    session["lang"] = lang
+                flash(_("Your session has expired. Please sign in again."), "warning")
+                return redirect(url_for("auth.login"))
+            session[LAST_SEEN_KEY] = now.timestamp()
+            return None
+        if request.path.startswith("/api/"):
+            return jsonify(error="authentication required"), 401
+        target = request.full_path if request.query_string else request.path
+        return redirect(url_for("auth.login", next=target))
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("HSTS_ENABLED"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if current_user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
+        return response
+
+
+def _init_error_handlers(app: Flask) -> None:
+    from exchange_app.security_log import security_event
+
+    def render_error(status: int, message: str | None = None, incident: str | None = None) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error=status, message=message, incident=incident), status
+        return (
+            render_template("errors/error.html", status=status, message=message, incident=incident),
+            status,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        security_event("csrf_failure", reason=error.description)
+        return render_error(
+            400, _("The form has expired or was not sent from this site. Please try again.")
+        )
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(_error: StaleDataError) -> Any:
+        database.get_session().rollback()
+        return render_error(
+            409,
+            _(
+                "Someone else changed this record while you were editing it. "
+                "Nothing was saved. Reload the record to see the other change."
+            ),
+        )
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError) -> Any:
+        database.get_session().rollback()
+        app.logger.warning("integrity error: %s", error.orig)
+        return render_error(
+            409,
+            _(
+                "The change conflicts with data already recorded and was not saved. "
+                "Please check the values and try again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code == 403:
+            security_event(
+                "forbidden",
+                user_id=current_user.id if current_user.is_authenticated else None,
+            )
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Any:
+        incident = uuid.uuid4().hex[:12]
+        app.logger.exception("incident %s", incident)
+        # The original error is what matters; a failing rollback must not hide it.
+        with contextlib.suppress(Exception):
+            database.get_session().rollback()
+        return render_error(500, incident=incident)
+
+
+def _init_templates(app: Flask) -> None:
+    from exchange_app import vocab
+    from exchange_app.auth.permissions import can
+    from exchange_app.services import dates
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        from exchange_app.navigation import NAV_ITEMS
+
+        return {
+            "can": can,
+            "vocab": vocab,
+            "lang": current_language(),
+            "url_for_lang": url_for_lang,
+            "nav_items": [item for item in NAV_ITEMS if item.endpoint in app.view_functions],
+        }
+
+    app.jinja_env.filters["wareki"] = dates.wareki
+    app.jinja_env.filters["fiscal_year"] = lambda fy: dates.fiscal_year_label(
+        fy, current_language()
+    )
+    app.jinja_env.filters["fiscal_year_of"] = dates.fiscal_year_of
+    app.jinja_env.filters["date"] = lambda d, precision="day": dates.format_date(
+        d, current_language(), precision
+    )
+    app.jinja_env.filters["number"] = lambda n: "" if n is None else f"{n:,}"
+
+
+def url_for_lang(language: str) -> str:
+    """The current page's URL with the language switched."""
+    args = dict(request.args)
+    args["lang"] = language
+    if request.endpoint and request.method == "GET":
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("main.home", lang=language)

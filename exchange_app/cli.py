@@ -1,0 +1,151 @@
+"""Command-line tools: ``flask --app exchange_app <command>``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from exchange_app import migrate
+from exchange_app.db import get_session
+from exchange_app.vocab import ROLES
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands with the app."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(ensure_admin_command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (default: one step)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the database's revision."""
+    migrate.current(current_app.config["DATABASE_URL"])
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Fail if the models differ from what the migrations create."""
+    migrate.check(current_app.config["DATABASE_URL"])
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Add the partner cities, indicators and leading projects (idempotent)."""
+    from exchange_app.services.seed import seed_reference_data
+
+    session = get_session()
+    report = seed_reference_data(session)
+    session.commit()
+    if report.created:
+        for kind, count in sorted(report.created.items()):
+            click.echo(f"added {count} {kind}")
+    else:
+        click.echo("reference data already present; nothing changed")
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+def _read_password(prompt: bool) -> str:
+    if not sys.stdin.isatty() and not prompt:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "display_name", default=None, help="Display name (default: the e-mail)")
+def users_create(email: str, role: str, display_name: str | None) -> None:
+    """Create a user. The password is read from stdin or prompted, never an argument."""
+    from exchange_app.services import accounts, audit
+
+    session = get_session()
+    if accounts.find_user_by_email(session, email) is not None:
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    password = _read_password(prompt=False)
+    try:
+        user = accounts.create_user(
+            session, email=email, display_name=display_name or email, role=role, password=password
+        )
+    except accounts.PasswordPolicyError as error:
+        raise click.ClickException(
+            {
+                "too_short": f"password too short (at least {accounts.MIN_PASSWORD_LENGTH})",
+                "too_long": "password too long",
+                "too_common": "password too common; choose another",
+            }[str(error)]
+        ) from error
+    audit.record(session, "create", "user", user.id, summary="created from the command line")
+    session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List users."""
+    from sqlalchemy import select
+
+    from exchange_app.models import User
+
+    for user in get_session().scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+@click.command("ensure-admin")
+@click.option("--email", envvar="ADMIN_EMAIL", default="admin@example.org", show_default=True)
+def ensure_admin_command(email: str) -> None:
+    """Make sure an administrator can sign in; creates one with a random password if none exists.
+
+    The password is printed once and never stored in clear; change it after signing in.
+    """
+    import secrets
+
+    from sqlalchemy import select
+
+    from exchange_app.models import User
+    from exchange_app.services import accounts, audit
+
+    session = get_session()
+    admin = session.scalar(select(User).where(User.role == "admin", User.active.is_(True)).limit(1))
+    if admin is not None:
+        click.echo(f"An administrator account exists ({admin.email}); sign in with it.")
+        return
+    password = secrets.token_urlsafe(15)
+    user = accounts.create_user(
+        session, email=email, display_name="Administrator", role="admin", password=password
+    )
+    audit.record(session, "create", "user", user.id, summary="first administrator")
+    session.commit()
+    click.echo("=" * 64)
+    click.echo("First administrator created. Sign in at http://127.0.0.1:5000 with")
+    click.echo(f"  e-mail:   {user.email}")
+    click.echo(f"  password: {password}")
+    click.echo("This password is shown only once. Change it after signing in.")
+    click.echo("=" * 64)

@@ -1,0 +1,52 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+
+from exchange_app.models.audit import AuditEntry
+from exchange_app.models.delegation import (
+    CourtesyCall,
+    Delegation,
+    DelegationField,
+    DelegationMember,
+    Gift,
+    delegation_leading_projects,
+)
+from exchange_app.models.indicator import (
+    ConfirmedYear,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValueRevision,
+)
+from exchange_app.models.partner import PartnerCity, PartnerCityField, RelationshipEvent
+from exchange_app.models.promotion import Organization, Promotion, promotion_leading_projects
+from exchange_app.models.reference import LeadingProject
+from exchange_app.models.user import ApiToken, LoginFailure, LoginSession, User
+from exchange_app.models.youth import Participant, YouthPerson, YouthProgram
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "ConfirmedYear",
+    "CourtesyCall",
+    "Delegation",
+    "DelegationField",
+    "DelegationMember",
+    "Gift",
+    "Indicator",
+    "IndicatorTarget",
+    "IndicatorValue",
+    "IndicatorValueRevision",
+    "LeadingProject",
+    "LoginFailure",
+    "LoginSession",
+    "Organization",
+    "Participant",
+    "PartnerCity",
+    "PartnerCityField",
+    "Promotion",
+    "RelationshipEvent",
+    "User",
+    "YouthPerson",
+    "YouthProgram",
+    "delegation_leading_projects",
+    "promotion_leading_projects",
+]

@@ -1,0 +1,36 @@
+"""The audit trail: who did what to which record, and when. Rows are only ever added."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange_app.db import Base, UTCDateTime, utcnow
+from exchange_app.models.mixins import one_of
+from exchange_app.models.user import User
+from exchange_app.vocab import AUDIT_ACTIONS
+
+
+class AuditEntry(Base):
+    """One action on one record (or on a set of records, for exports)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        one_of("action", AUDIT_ACTIONS),
+        Index("ix_audit_entries_entity", "entity_type", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    entity_type: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None]
+    summary: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship()

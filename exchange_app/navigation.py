@@ -1,0 +1,28 @@
+"""The main navigation: every feature's entry page, with who may see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from exchange_app.auth.permissions import ADMINISTER, READ_RECORDS
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the navigation bar."""
+
+    endpoint: str
+    label: LazyString
+    permission: str
+    # Blueprint whose pages mark this entry as the current one.
+    section: str
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("main.home", _l("Home"), READ_RECORDS, "main"),
+    NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners"),
+    NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
+)

@@ -1,0 +1,1 @@
+"""Domain logic as plain functions: callable from views, commands and tests alike."""
