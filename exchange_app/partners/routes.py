@@ -10,6 +10,7 @@ from exchange_app.auth.permissions import ADMINISTER, requires
 from exchange_app.db import get_session
 from exchange_app.partners import bp
 from exchange_app.partners.forms import PartnerCityForm
+from exchange_app.sections import sections_for
 from exchange_app.services import audit, partners
 from exchange_app.services.records import version_conflict
 
@@ -25,10 +26,12 @@ def index() -> str:
 @bp.route("/<slug>")
 def detail(slug: str) -> str:
     """One partner city: relationship, fields and history."""
-    city = partners.get_partner_city_by_slug(get_session(), slug)
+    session = get_session()
+    city = partners.get_partner_city_by_slug(session, slug)
     if city is None:
         abort(404)
-    return render_template("partners/detail.html", city=city)
+    sections = sections_for("partner_detail", session=session, city=city)
+    return render_template("partners/detail.html", city=city, sections=sections)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -1,0 +1,27 @@
+"""The computed indicators: each ``Indicator.computed_rule`` names one rule function here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from exchange_app.services import promotions, youth
+
+
+@dataclass(frozen=True)
+class ComputedRule:
+    """How a computed indicator counts its records for a year."""
+
+    record_type: str  # what the ids are: "promotion", "participant"
+    ids: Callable[[Session, int], list[int]]
+    count: Callable[[Session, int], int]
+
+
+COMPUTED_RULES: dict[str, ComputedRule] = {
+    "promotions_3b": ComputedRule(
+        "promotion", promotions.promotions_3b_ids, promotions.promotions_3b_count
+    ),
+    "youth_5b": ComputedRule("participant", youth.youth_5b_ids, youth.youth_5b_count),
+}
