@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -32,11 +33,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def choices_from(labels: dict[str, Any], *, blank: str | None = None) -> list[tuple[str, Any]]:
+def choices_from(labels: dict[str, Any], *, blank: Any | None = None) -> list[SelectChoice]:
     """WTForms choices from a vocabulary's label mapping, in vocabulary order."""
-    items: list[tuple[str, Any]] = [(key, label) for key, label in labels.items()]
+    items = [SelectChoice(key, label) for key, label in labels.items()]
     if blank is not None:
-        items.insert(0, ("", blank))
+        items.insert(0, SelectChoice("", blank))
     return items
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
+from exchange_app import vocab
 from exchange_app.admin import bp
 from exchange_app.admin.forms import EditUserForm, NewUserForm, ResetPasswordForm
 from exchange_app.auth.permissions import ADMINISTER, requires
@@ -38,7 +39,7 @@ def users() -> str:
         statement = statement.where(
             or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
         )
-    if role in dict(NewUserForm.role.kwargs["choices"]):
+    if role in vocab.ROLES:
         statement = statement.where(User.role == role)
     page = paginate(get_session(), statement.order_by(User.email), request.args.get("page"))
     return render_template("admin/users.html", page=page, q=query, role=role)

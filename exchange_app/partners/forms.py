@@ -41,11 +41,9 @@ class PartnerCityForm(VersionedForm):
     established_on = DateField(_l("Date established"), validators=[DataRequired()])
     established_precision = SelectField(
         _l("Precision of the date"),
-        choices=[
-            ("year", _l("Year only")),
-            ("month", _l("Year and month")),
-            ("day", _l("Exact day")),
-        ],
+        choices=choices_from(
+            {"year": _l("Year only"), "month": _l("Year and month"), "day": _l("Exact day")}
+        ),
     )
     fields = MultiCheckboxField(
         _l("Fields of exchange"), choices=choices_from(vocab.EXCHANGE_FIELD_LABELS)
