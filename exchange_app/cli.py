@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_group)
     app.cli.add_command(ensure_admin_command)
+    app.cli.add_command(demo_data_command)
 
 
 @click.group("db")
@@ -149,3 +150,33 @@ def ensure_admin_command(email: str) -> None:
     click.echo(f"  password: {password}")
     click.echo("This password is shown only once. Change it after signing in.")
     click.echo("=" * 64)
+
+
+@click.command("demo-data")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--force", is_flag=True, help="Add demo data even if real records exist.")
+@click.option("--seed", default=2029, show_default=True, help="Random seed (same seed, same data).")
+def demo_data_command(scale: int, force: bool, seed: int) -> None:
+    """Add a synthetic dataset marked as demo data ([デモ], external ids demo-...)."""
+    from exchange_app.services import demo_data
+
+    session = get_session()
+    with click.progressbar(length=100, label="Generating demo data") as bar:
+        done = {"n": 0}
+
+        def progress(value: int) -> None:
+            if value > done["n"]:
+                bar.update(value - done["n"])
+                done["n"] = value
+
+        try:
+            counts = demo_data.generate(session, scale, force=force, seed=seed, progress=progress)
+        except demo_data.DemoDataRefused as error:
+            raise click.ClickException(
+                "This database holds real records; demo data would mix with them. "
+                "Use --force to add it anyway."
+            ) from error
+    session.commit()
+    click.echo(
+        ", ".join(f"{count:,} {kind}" for kind, count in counts.items()) + " added (demo data)"
+    )
