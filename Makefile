@@ -11,7 +11,7 @@ WORKERS ?= 2
 TEST_DATABASE_URL_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FLASK := $(BIN)/flask --app exchange_app
 
-.PHONY: run test install install-test translations translations-update lint serve clean
+.PHONY: bench run test install install-test translations translations-update lint serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+bench:
+	$(MAKE) --no-print-directory install
+	$(BIN)/python scripts/bench.py

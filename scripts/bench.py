@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Benchmark the main pages at a hundred times real volume, against a bare Flask route.
+
+For each database (SQLite, then PostgreSQL when reachable) it migrates an empty
+database, seeds it, loads ``demo-data --scale N``, serves the app with gunicorn on
+127.0.0.1 and measures each page with wrk at concurrency 8: p50/p95 latency and
+throughput, and the ratio of each page's p95 to the bare route's p95 measured in
+the same run. The table is printed and written to docs/performance.md.
+
+    python scripts/bench.py [--scale 100] [--duration 10] [--skip-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/exchange_bench"
+BENCH_EMAIL = "bench@example.org"
+BENCH_PASSWORD = "benchmark password 熊本 2029"
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT p50=%d p95=%d requests=%d seconds=%f non2xx=%d errors=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests,
+    summary.duration / 1e6, summary.errors.status, summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+@dataclass
+class Measurement:
+    """One page's numbers."""
+
+    name: str
+    path: str
+    p50_ms: float
+    p95_ms: float
+    rps: float
+    non_2xx: int
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listening on 127.0.0.1:{port}")
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env=env, check=True, **kwargs)  # noqa: S603
+
+
+def flask_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", "exchange_app", *args]
+
+
+def prepare_database(url: str, scale: int, env: dict[str, str]) -> float:
+    """Empty, migrate, seed and load demo data; returns the seconds demo-data took."""
+    from tests.conftest import reset_database
+
+    if url.startswith("postgresql"):
+        ensure_pg_database(url)
+    reset_database(url)
+    run(flask_cmd("db", "upgrade"), env, capture_output=True)
+    run(flask_cmd("seed"), env, capture_output=True)
+    started = time.perf_counter()
+    run(flask_cmd("demo-data", "--scale", str(scale)), env, capture_output=True)
+    elapsed = time.perf_counter() - started
+    run(
+        flask_cmd("users", "create", "--email", BENCH_EMAIL, "--role", "admin"),
+        env,
+        input=BENCH_PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+    )
+    run([sys.executable, str(ROOT / "scripts" / "bench_fixtures.py")], env, capture_output=True)
+    return elapsed
+
+
+def ensure_pg_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def start_gunicorn(target: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    wait_for(port)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def login_cookie(port: int) -> str:
+    """Sign in as the benchmark user; returns the Cookie header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(base + "/auth/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"email": BENCH_EMAIL, "password": BENCH_PASSWORD, "csrf_token": token}
+    ).encode()
+    opener.open(base + "/auth/login", data=data).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def measure(name: str, port: int, path: str, cookie: str | None, duration: int) -> Measurement:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_SCRIPT)
+        script = handle.name
+    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "30s", "-s", script]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    os.unlink(script)
+    match = re.search(
+        r"RESULT p50=(\d+) p95=(\d+) requests=(\d+) seconds=([\d.]+) non2xx=(\d+) errors=(\d+)",
+        output,
+    )
+    if not match:
+        raise RuntimeError(f"wrk gave no result for {path}: {output}")
+    p50, p95, requests, seconds, non2xx, errors = match.groups()
+    return Measurement(
+        name,
+        path,
+        int(p50) / 1000,
+        int(p95) / 1000,
+        int(requests) / float(seconds),
+        int(non2xx),
+        int(errors),
+    )
+
+
+def page_paths(env: dict[str, str]) -> list[tuple[str, str]]:
+    """The pages to measure, as (name, path), built from the app's own URL map."""
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--paths"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pairs = []
+    for line in output.splitlines():
+        if "\t" in line:
+            name, path = line.split("\t", 1)
+            pairs.append((name, path))
+    return pairs
+
+
+def bench_database(
+    label: str, url: str, args: argparse.Namespace
+) -> tuple[list[Measurement], float]:
+    instance = tempfile.mkdtemp(prefix="bench-instance-")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        EXCHANGE_APP_INSTANCE_PATH=instance,
+        SECRET_KEY="benchmark-secret-key",  # noqa: S106 - a throwaway instance
+        PYTHONPATH=str(ROOT),
+    )
+    print(f"[{label}] preparing scale {args.scale} ...", flush=True)
+    load_seconds = prepare_database(url, args.scale, env)
+    print(f"[{label}] demo data loaded in {load_seconds:.1f} s", flush=True)
+    results: list[Measurement] = []
+    bare_port = free_port()
+    bare = start_gunicorn("scripts.bench_bare_app:app", bare_port, env, args.workers)
+    try:
+        results.append(measure("bare route (constant)", bare_port, "/", None, args.duration))
+    finally:
+        stop(bare)
+    port = free_port()
+    server = start_gunicorn("exchange_app:create_app()", port, env, args.workers)
+    try:
+        cookie = login_cookie(port)
+        for name, path in page_paths(env):
+            print(f"[{label}] {name}: {path}", flush=True)
+            results.append(measure(name, port, path, cookie, args.duration))
+    finally:
+        stop(server)
+        shutil.rmtree(instance, ignore_errors=True)
+    return results, load_seconds
+
+
+def table(label: str, results: list[Measurement]) -> str:
+    bare = results[0].p95_ms or 0.001
+    lines = [
+        f"### {label}",
+        "",
+        "| page | path | p50 ms | p95 ms | req/s | p95 / bare | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for m in results:
+        lines.append(
+            f"| {m.name} | `{m.path}` | {m.p50_ms:.1f} | {m.p95_ms:.1f} | {m.rps:.0f} "
+            f"| {m.p95_ms / bare:.2f}× | {m.non_2xx + m.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+
+    started = time.perf_counter()
+    sections = []
+    with tempfile.TemporaryDirectory() as tmp:
+        databases = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
+        if not args.skip_postgres:
+            databases.append(("PostgreSQL", os.environ.get("BENCH_DATABASE_URL_PG", DEFAULT_PG)))
+        for label, url in databases:
+            results, load_seconds = bench_database(label, url, args)
+            text = table(label, results)
+            text += f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s.\n"
+            print("\n" + text, flush=True)
+            sections.append(text)
+    total = time.perf_counter() - started
+    header = (
+        "# Performance\n\n"
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
+        f"(`python scripts/bench.py --scale {args.scale} --duration {args.duration}`), "
+        f"in {total / 60:.1f} minutes.\n\n"
+        f"Machine: {platform.platform()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; "
+        f"gunicorn with {args.workers} sync workers on 127.0.0.1; load from `wrk -t2 -c8` "
+        "(concurrency 8) on the same machine. Data: demo data at scale "
+        f"{args.scale} (about {200 * args.scale:,} delegations, {2000 * args.scale:,} "
+        f"participations, {200 * args.scale:,} promotions).\n\n"
+        "The bare route is a Flask app whose one route renders a constant through Jinja "
+        "(`scripts/bench_bare_app.py`), served the same way in the same run: the framework's "
+        "limit on this machine. Target: every page's p95 within 3× the bare route's.\n\n"
+    )
+    Path(args.output).write_text(header + "\n\n".join(sections) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.output} ({total / 60:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
