@@ -53,6 +53,18 @@ def _add_errors(form: Any, errors: dict[str, Any]) -> None:
             field.errors = [*field.errors, message]
 
 
+def _render_form(form: PromotionForm, promotion: Promotion | None, *, conflict: bool) -> str:
+    organizations = service.active_organizations(get_session())
+    return render_template(
+        "promotions/form.html",
+        form=form,
+        promotion=promotion,
+        conflict=conflict,
+        organization_kinds={str(org.id): org.kind for org in organizations},
+        channel_kinds=service.ORGANIZATION_KIND_FOR_CHANNEL,
+    )
+
+
 # ------------------------------------------------------------------------------ promotions
 
 
@@ -116,6 +128,10 @@ def new() -> str | Response:
         form.organization_id.data = service.int_arg(request.args.get("organization"))
         if form.partner_city_id.data:
             form.channel.data = "partner_city"
+        elif form.organization_id.data:
+            form.channel.data = service.channel_for_organization(
+                session.get(Organization, form.organization_id.data)
+            )
     if form.validate_on_submit():
         try:
             promotion = service.create_promotion(session, form.values(), _user_id())
@@ -125,7 +141,7 @@ def new() -> str | Response:
             session.commit()
             flash(_("The promotion has been recorded."), "success")
             return redirect(url_for("promotions.detail", promotion_id=promotion.id))
-    return render_template("promotions/form.html", form=form, promotion=None, conflict=False)
+    return _render_form(form, None, conflict=False)
 
 
 @bp.route("/<int:promotion_id>")
@@ -156,9 +172,7 @@ def edit(promotion_id: int) -> str | Response | tuple[str, int]:
         form.leading_project_ids.data = [p.id for p in promotion.leading_projects]
     if form.validate_on_submit():
         if version_conflict(promotion, form.version.data):
-            return render_template(
-                "promotions/form.html", form=form, promotion=promotion, conflict=True
-            ), 409
+            return _render_form(form, promotion, conflict=True), 409
         try:
             service.update_promotion(session, promotion, form.values(), _user_id())
         except service.PromotionRuleError as error:
@@ -167,7 +181,7 @@ def edit(promotion_id: int) -> str | Response | tuple[str, int]:
             session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("promotions.detail", promotion_id=promotion.id))
-    return render_template("promotions/form.html", form=form, promotion=promotion, conflict=False)
+    return _render_form(form, promotion, conflict=False)
 
 
 @bp.route("/<int:promotion_id>/delete", methods=["GET", "POST"])
@@ -228,6 +242,8 @@ def organization_new() -> str | Response:
             organization = service.create_organization(session, form.values(), _user_id())
             session.commit()
             flash(_("The organisation has been added."), "success")
+            if request.args.get("then") == "promotion":
+                return redirect(url_for("promotions.new", organization=organization.id))
             return redirect(
                 url_for("promotions.organization_detail", organization_id=organization.id)
             )

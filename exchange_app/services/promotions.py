@@ -131,6 +131,16 @@ def counterpart_errors(
     return errors
 
 
+def channel_for_organization(organization: Organization | None) -> str:
+    """The channel a promotion through ``organization`` most likely used (a form default)."""
+    if organization is None:
+        return "partner_city"
+    for channel, kind in ORGANIZATION_KIND_FOR_CHANNEL.items():
+        if kind == organization.kind:
+            return channel
+    return "international_conference"
+
+
 def promotion_errors(values: Mapping[str, Any]) -> dict[str, Any]:
     """Field rules other than the counterpart: dates in order, reach, a reason when excluded."""
     errors: dict[str, Any] = {}
