@@ -324,6 +324,8 @@ def test_merge_moves_promotions_and_hides_the_duplicate(
     assert "国際連合食糧農業機関" in listing and "国連食糧農業機関" not in listing
     choices = client.get("/promotions/new").get_data(as_text=True)
     assert "国連食糧農業機関" not in choices
+    history = client.get(f"/promotions/{moved.id}").get_data(as_text=True)
+    assert "国連食糧農業機関 → 国際連合食糧農業機関" in history
     merges = db.scalars(
         select(AuditEntry).where(
             AuditEntry.entity_type == "organization", AuditEntry.entity_id == dup.id

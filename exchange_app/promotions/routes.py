@@ -155,7 +155,9 @@ def detail(promotion_id: int) -> str:
         promotion=promotion,
         counted_in=service.counts_in_fiscal_year(promotion),
         fiscal_year=fiscal_year_of(promotion.start_date),
-        history=audit.history_of(session, "promotion", promotion.id),
+        history=service.readable_history(
+            session, audit.history_of(session, "promotion", promotion.id), current_language()
+        ),
     )
 
 
@@ -265,7 +267,11 @@ def organization_detail(organization_id: int) -> str | Response:
         organization=organization,
         page=page,
         totals=totals,
-        history=audit.history_of(session, "organization", organization.id),
+        history=service.readable_history(
+            session,
+            audit.history_of(session, "organization", organization.id),
+            current_language(),
+        ),
     )
 
 

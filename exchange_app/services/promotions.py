@@ -706,6 +706,122 @@ def merge_organizations(
     return MergeResult(survivor=survivor, merged=duplicate, moved_promotion_ids=moved)
 
 
+# ------------------------------------------------------------------------------ history
+
+HISTORY_FIELD_LABELS: dict[str, Any] = {
+    "start_date": _l("Date (first day)"),
+    "end_date": _l("Last day (if more than one day)"),
+    "title": _l("Title"),
+    "channel": _l("Channel"),
+    "partner_city_id": _l("Partner city"),
+    "organization_id": _l("Organisation"),
+    "theme": _l("Theme"),
+    "medium": _l("Medium"),
+    "reach": _l("Audience reach (people)"),
+    "leading_projects": _l("Leading projects"),
+    "counts_toward_3b": _l("Counts toward indicator 3b"),
+    "exclusion_reason": _l("Reason it does not count"),
+    "notes": _l("Notes"),
+    "kind": _l("Kind"),
+    "country": _l("Country"),
+    "name_ja": _l("Name (Japanese)"),
+    "name_en": _l("Name (English)"),
+    "merged_into_id": _l("Merged into"),
+    "absorbed_organization": _l("Absorbed organisation"),
+    "moved_promotions": _l("Promotions moved"),
+    "external_id": _l("External ID"),
+}
+HISTORY_ACTION_LABELS: dict[str, Any] = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "export": _l("Exported"),
+    "import": _l("Imported"),
+}
+_VALUE_LABELS: dict[str, Mapping[str, Any]] = {
+    "channel": vocab.PROMOTION_CHANNEL_LABELS,
+    "theme": vocab.PROMOTION_THEME_LABELS,
+    "medium": vocab.PROMOTION_MEDIUM_LABELS,
+    "kind": vocab.ORGANIZATION_KIND_LABELS,
+}
+
+
+@dataclass
+class HistoryLine:
+    """One audit entry made readable: who, when, what, and each change as label/old/new."""
+
+    entry: Any
+    action: Any
+    changes: list[tuple[Any, Any, Any]]
+
+
+def readable_history(
+    session: Session, entries: Sequence[Any], lang: str = "ja"
+) -> list[HistoryLine]:
+    """Audit entries of a promotion or organisation with labels and names instead of codes."""
+    city_ids: set[int] = set()
+    org_ids: set[int] = set()
+    for entry in entries:
+        for name, pair in (entry.changes or {}).items():
+            target = city_ids if name == "partner_city_id" else org_ids
+            if name in (
+                "partner_city_id",
+                "organization_id",
+                "merged_into_id",
+                "absorbed_organization",
+            ):
+                target.update(v for v in pair if isinstance(v, int))
+    cities = (
+        {
+            c.id: c.name(lang)
+            for c in session.scalars(select(PartnerCity).where(PartnerCity.id.in_(city_ids)))
+        }
+        if city_ids
+        else {}
+    )
+    orgs = (
+        {
+            o.id: o.name(lang)
+            for o in session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
+        }
+        if org_ids
+        else {}
+    )
+
+    def show(name: str, value: Any) -> Any:
+        if value is None or value == "" or value == []:
+            return "—"
+        if name == "partner_city_id":
+            return cities.get(value, value)
+        if name in ("organization_id", "merged_into_id", "absorbed_organization"):
+            return orgs.get(value, value)
+        if name in _VALUE_LABELS:
+            return _VALUE_LABELS[name].get(value, value)
+        if isinstance(value, bool):
+            return _l("Yes") if value else _l("No")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    lines = []
+    for entry in entries:
+        changes = []
+        if entry.action == "update":
+            for name, pair in (entry.changes or {}).items():
+                old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+                changes.append(
+                    (HISTORY_FIELD_LABELS.get(name, name), show(name, old), show(name, new))
+                )
+        lines.append(
+            HistoryLine(
+                entry=entry,
+                action=HISTORY_ACTION_LABELS.get(entry.action, entry.action),
+                changes=changes,
+            )
+        )
+    return lines
+
+
 # ------------------------------------------------------------------------------- export
 
 EXPORT_HEADERS = (
