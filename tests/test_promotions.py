@@ -589,3 +589,38 @@ def test_list_query_count_does_not_grow_with_rows(
     assert many == few
     assert many_org == few_org
     assert _queries_for_list(client, count_queries, f"/promotions/organizations/{org.id}") < 20
+
+
+def test_list_sorts_by_the_chosen_column(auth: Any, client: Any, db: Session) -> None:
+    make_promotion(db, title="B 早い", start_date=date(2024, 5, 1), reach=5)
+    make_promotion(db, title="A 遅い", start_date=date(2024, 9, 1), reach=500)
+    auth.login("viewer")
+    newest_first = client.get("/promotions/").get_data(as_text=True)
+    assert newest_first.index("A 遅い") < newest_first.index("B 早い")
+    by_title = client.get("/promotions/?sort=title").get_data(as_text=True)
+    assert by_title.index("A 遅い") < by_title.index("B 早い")
+    by_reach = client.get("/promotions/?sort=reach").get_data(as_text=True)
+    assert by_reach.index("B 早い") < by_reach.index("A 遅い")
+
+
+def test_organisation_kind_cannot_change_under_its_promotions(
+    auth: Any, client: Any, db: Session
+) -> None:
+    embassy = make_org(db, kind="embassy_consulate", name_ja="在大阪中国総領事館", name_en="CN")
+    make_promotion(
+        db, channel="embassy_consulate", partner_city_id=None, organization_id=embassy.id
+    )
+    auth.login("staff")
+    response = client.post(
+        f"/promotions/organizations/{embassy.id}/edit",
+        data={
+            "kind": "foreign_city",
+            "name_ja": embassy.name_ja,
+            "name_en": embassy.name_en,
+            "version": str(embassy.version),
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="kind-error"' in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Organization, embassy.id).kind == "embassy_consulate"
