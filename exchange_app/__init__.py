@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "promotions",
 )
 
 # Endpoints that answer without signing in.

@@ -24,5 +24,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Home"), READ_RECORDS, "main"),
     NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners"),
+    NavItem("promotions.index", _l("Network promotions"), READ_RECORDS, "promotions"),
+    NavItem("promotions.organizations", _l("Organisations"), READ_RECORDS, "organizations"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )
