@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from exchange_app.models import Indicator, LeadingProject, PartnerCity
+from exchange_app.models import Indicator, LeadingProject, Organization, PartnerCity
 from exchange_app.services.seed import seed_reference_data
 
 
@@ -18,6 +18,13 @@ def _counts(db) -> tuple[int, int, int]:
 
 def test_seed_gives_eight_cities_fourteen_indicators_eleven_projects(db) -> None:
     assert _counts(db) == (8, 14, 11)
+
+
+def test_the_city_offices_are_in_the_network(db) -> None:
+    offices = db.scalars(
+        select(Organization.name_ja).where(Organization.kind == "overseas_office")
+    ).all()
+    assert {"熊本市上海事務所", "熊本市東京事務所"} <= set(offices)
 
 
 def test_seeding_again_changes_nothing(db) -> None:

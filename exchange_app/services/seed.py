@@ -18,6 +18,7 @@ from exchange_app.models import (
     Indicator,
     IndicatorTarget,
     LeadingProject,
+    Organization,
     PartnerCity,
     RelationshipEvent,
 )
@@ -508,6 +509,15 @@ INDICATORS: tuple[dict[str, Any], ...] = (
 )
 
 
+# The city's own offices are part of the network its promotions run through.
+ORGANIZATIONS: tuple[dict[str, Any], ...] = (
+    {"kind": "overseas_office", "country": "CN", "name_ja": "熊本市上海事務所",
+     "name_en": "Kumamoto City Shanghai Office"},
+    {"kind": "overseas_office", "country": "JP", "name_ja": "熊本市東京事務所",
+     "name_en": "Kumamoto City Tokyo Office"},
+)
+
+
 @dataclass
 class SeedReport:
     """What one run of the seed added."""
@@ -549,5 +559,11 @@ def seed_reference_data(session: Session) -> SeedReport:
         ]
         session.add(indicator)
         report.add("indicators")
+
+    existing_organizations = set(session.scalars(select(Organization.name_en)))
+    for data in ORGANIZATIONS:
+        if data["name_en"] not in existing_organizations:
+            session.add(Organization(**data))
+            report.add("organizations")
     session.flush()
     return report
