@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "delegations",
 )
 
 # Endpoints that answer without signing in.
