@@ -26,7 +26,9 @@ def project(db: Session, number: int) -> LeadingProject:
     return found
 
 
-def make_delegation(db: Session, *, city_slug: str | None = "heidelberg", **values: Any) -> Delegation:
+def make_delegation(
+    db: Session, *, city_slug: str | None = "heidelberg", **values: Any
+) -> Delegation:
     """A delegation saved through the service (with its audit entry), committed."""
     partner = city(db, city_slug) if city_slug else None
     defaults: dict[str, Any] = {
