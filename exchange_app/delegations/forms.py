@@ -92,7 +92,9 @@ class MemberForm(_Row):
     organization = StringField(
         _l("Organisation"), validators=[Optional(), _length(200), no_control_characters]
     )
-    title = StringField(_l("Title"), validators=[Optional(), _length(100), no_control_characters])
+    title = StringField(
+        _l("Job title"), validators=[Optional(), _length(100), no_control_characters]
+    )
 
 
 class CourtesyCallForm(_Row):
