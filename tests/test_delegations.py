@@ -265,3 +265,28 @@ def test_more_members_listed_than_people_is_refused(client, auth, db) -> None:
         data=form_data(counterpart="Vienna", member_count="1", **{"members-1-name": "B"}),
     )
     assert "2 members are listed" in response.get_data(as_text=True)
+
+
+def test_saving_an_unchanged_form_writes_nothing(client, auth, db) -> None:
+    auth.login("staff")
+    delegation = make_delegation(db, members=[{"name": "A", "organization": "熊本市"}])
+    version = delegation.version
+    edit_page = client.get(f"/delegations/{delegation.id}/edit").get_data(as_text=True)
+    assert 'value="熊本市"' in edit_page
+    data = {
+        "direction": "outbound",
+        "partner_city_id": str(delegation.partner_city_id),
+        "title": "Visit",
+        "start_date": "2024-10-01",
+        "end_date": "2024-10-05",
+        "member_count": "3",
+        "members-0-name": "A",
+        "members-0-organization": "熊本市",
+        "version": str(version),
+    }
+    before = _count(db, AuditEntry)
+    response = client.post(f"/delegations/{delegation.id}/edit", data=data)
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Delegation, delegation.id).version == version
+    assert _count(db, AuditEntry) == before

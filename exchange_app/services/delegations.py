@@ -353,16 +353,18 @@ def update_delegation(
 ) -> dict[str, list[Any]]:
     """Change a delegation and its rows; the audit entry says what changed (rows included).
 
-    The record's own row is always touched so that its version moves on even when
-    only members, calls or gifts changed.
+    When anything changed, the record's own row is touched so that its version moves
+    on even if only members, calls or gifts changed. Saving an unchanged form writes
+    nothing and returns no changes.
     """
     before = snapshot(delegation)
     _apply(session, delegation, values)
-    delegation.updated_by_id = user_id
-    delegation.updated_at = utcnow()
-    session.flush()
     changes = audit.diff(before, snapshot(delegation))
-    audit.record(session, "update", ENTITY_TYPE, delegation.id, changes=changes)
+    if changes:
+        delegation.updated_by_id = user_id
+        delegation.updated_at = utcnow()
+        audit.record(session, "update", ENTITY_TYPE, delegation.id, changes=changes)
+    session.flush()
     return changes
 
 
