@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "partners",
     "admin",
     "promotions",
+    "delegations",
 )
 
 # Endpoints that answer without signing in.

@@ -26,5 +26,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners"),
     NavItem("promotions.index", _l("Network promotions"), READ_RECORDS, "promotions"),
     NavItem("promotions.organizations", _l("Organisations"), READ_RECORDS, "organizations"),
+    NavItem("delegations.index", _l("Delegations"), READ_RECORDS, "delegations"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )

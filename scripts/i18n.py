@@ -26,7 +26,7 @@ def _load(locale: str):
 
 def _save(path: Path, catalog) -> None:
     with path.open("wb") as handle:
-        write_po(handle, catalog, omit_header=False, no_location=True, sort_output=True, width=100)
+        write_po(handle, catalog, omit_header=False, no_location=True, sort_output=True, width=76)
 
 
 def fill_en() -> None:

@@ -1,0 +1,41 @@
+// Delegation form: add and remove member, courtesy call and gift rows without a round trip.
+// Without this script the same buttons submit the form, which comes back with one row more or less.
+(function () {
+  "use strict";
+
+  function nextIndex(list) {
+    var max = -1;
+    list.querySelectorAll(".row-list-rows [name]").forEach(function (input) {
+      var match = /^[a-z_]+-(\d+)-/.exec(input.name);
+      if (match) { max = Math.max(max, parseInt(match[1], 10)); }
+    });
+    return max + 1;
+  }
+
+  document.querySelectorAll("[data-row-list]").forEach(function (list) {
+    var template = list.querySelector("template[data-row-template]");
+    var rows = list.querySelector(".row-list-rows");
+    if (!template || !rows) { return; }
+
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button || !list.contains(button)) { return; }
+      if (button.hasAttribute("data-add-row")) {
+        event.preventDefault();
+        var html = template.innerHTML.replace(/__index__/g, String(nextIndex(list)));
+        var holder = document.createElement("div");
+        holder.innerHTML = html.trim();
+        var row = holder.firstElementChild;
+        rows.appendChild(row);
+        var first = row.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) { first.focus(); }
+      } else if (button.hasAttribute("data-remove-row")) {
+        event.preventDefault();
+        var current = button.closest(".row-list-row");
+        if (current) { current.remove(); }
+        var addButton = list.querySelector("[data-add-row]");
+        if (addButton) { addButton.focus(); }
+      }
+    });
+  });
+})();
