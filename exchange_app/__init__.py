@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "youth",
 )
 
 # Endpoints that answer without signing in.
