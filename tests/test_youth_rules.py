@@ -1,4 +1,4 @@
-"""The youth rules: indicator 5b at its edges, 延べ vs unique persons, consent, ages, input checks."""
+"""Youth rules: indicator 5b at its edges, 延べ vs unique persons, consent, ages, input."""
 
 from __future__ import annotations
 

@@ -175,13 +175,23 @@ class ParticipantForm(VersionedForm):
     def validate_guardian_consent_on(self, field: Any) -> None:
         if field.data is not None and field.data > date.today():
             raise ValidationError(_l("The consent date cannot be in the future."))
-        if youth.needs_consent(self.role.data or "", self.status.data or "", field.data):
-            raise ValidationError(
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' checks, then the consent rule (which an empty date would skip)."""
+        valid = super().validate(extra_validators)
+        consent = self.guardian_consent_on
+        if not consent.errors and youth.needs_consent(
+            self.role.data or "", self.status.data or "", consent.data
+        ):
+            consent.errors = [
+                *consent.errors,
                 _l(
                     "A young participant cannot be selected or take part before the "
                     "guardian's consent is received: enter the date it was received."
-                )
-            )
+                ),
+            ]
+            return False
+        return valid
 
     def populate_participant(self, participant: Any) -> None:
         """Copy the form to ``participant``, kana and phone normalised, blanks as NULL."""
