@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import click
+from flask.cli import with_appcontext
 
 from exchange_app.db import get_db, get_session
 from exchange_app.services import youth
@@ -19,6 +20,7 @@ from exchange_app.services import youth
     help="Anonymise participants of programmes that ended before this date (YYYY-MM-DD).",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
 def purge_personal_data_command(before: datetime, yes: bool) -> None:
     """Remove minors' personal data from programmes that ended before a date; counts stay."""
     day: date = before.date()
