@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from exchange_app import current_language, vocab
@@ -423,24 +424,24 @@ def participant_status(participant_id: int) -> Any:
 
 
 EXPORT_COLUMNS = (
-    "Family name",
-    "Given name",
-    "Family name (kana)",
-    "Given name (kana)",
-    "Name (romaji)",
-    "Birth date",
-    "Age at start",
-    "School",
-    "Grade",
-    "Role",
-    "Resident",
-    "Status",
-    "Guardian's name",
-    "Guardian's phone",
-    "Guardian's e-mail",
-    "Guardian's consent received on",
-    "Emergency contact",
-    "Photos and publication allowed",
+    _l("Family name"),
+    _l("Given name"),
+    _l("Family name (kana)"),
+    _l("Given name (kana)"),
+    _l("Name (romaji)"),
+    _l("Birth date"),
+    _l("Age at start"),
+    _l("School"),
+    _l("Grade"),
+    _l("Role"),
+    _l("Resident"),
+    _l("Status"),
+    _l("Guardian's name"),
+    _l("Guardian's phone"),
+    _l("Guardian's e-mail"),
+    _l("Guardian's consent received on"),
+    _l("Emergency contact"),
+    _l("Photos and publication allowed"),
 )
 
 
@@ -467,7 +468,7 @@ def participants_export(program_id: int) -> Any:
     )
     session.commit()
     return exports.table_download(
-        [_(column) for column in EXPORT_COLUMNS],
+        [str(column) for column in EXPORT_COLUMNS],
         rows,
         basename=f"participants-{program.start_date.isoformat()}-{program.id}",
         file_format="xlsx",
