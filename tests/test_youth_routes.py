@@ -209,6 +209,7 @@ def test_export_is_formula_safe_and_audited(
     values = [cell.value for cell in sheet[2]]
     assert values[0] == '\'=HYPERLINK("x")'
     assert values[1] == "'＋1"
+    assert values[9] == "青少年" and values[11] == "参加"  # coded values in words
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert (entry.entity_type, entry.entity_id, entry.user_id) == (

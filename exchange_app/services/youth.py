@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -185,7 +185,7 @@ class ProgramCounts:
 
 
 def program_counts(session: Session, program_ids: list[int]) -> dict[int, ProgramCounts]:
-    """Counts for each programme in ``program_ids``; two queries whatever their number."""
+    """Counts for each programme in ``program_ids``; three queries whatever their number."""
     counts = {program_id: ProgramCounts() for program_id in program_ids}
     if not program_ids:
         return counts
@@ -196,14 +196,13 @@ def program_counts(session: Session, program_ids: list[int]) -> dict[int, Progra
             Participant.role,
             Participant.resident,
             func.count(),
-            func.count(func.distinct(func.coalesce(Participant.person_id, -Participant.id))),
         )
         .where(Participant.program_id.in_(program_ids))
         .group_by(
             Participant.program_id, Participant.status, Participant.role, Participant.resident
         )
     )
-    for program_id, status, role, resident, number, _persons in rows:
+    for program_id, status, role, resident, number in rows:
         item = counts[program_id]
         item.total += number
         item.by_status[status] += number
@@ -473,33 +472,40 @@ class ConsentRequired(ValueError):
     """A youth cannot be selected or take part before the guardian's consent is received."""
 
 
-def personal_rows(participants: list[Participant], program: YouthProgram) -> list[list[Any]]:
-    """The rows of a programme's participant list export, in the order of ``EXPORT_COLUMNS``."""
-    rows = []
-    for p in participants:
-        rows.append(
-            [
-                p.family_name,
-                p.given_name,
-                p.family_name_kana,
-                p.given_name_kana,
-                " ".join(filter(None, [p.given_name_romaji, p.family_name_romaji])),
-                p.birth_date,
-                age_on(p.birth_date, program.start_date),
-                p.school,
-                p.grade,
-                p.role,
-                p.resident,
-                p.status,
-                p.guardian_name,
-                p.guardian_phone,
-                p.guardian_email,
-                p.guardian_consent_on,
-                p.emergency_contact,
-                p.photo_consent,
-            ]
-        )
-    return rows
+def personal_rows(
+    participants: list[Participant],
+    program: YouthProgram,
+    *,
+    label: Callable[[str, Any], Any] = lambda _kind, value: value,
+) -> list[list[Any]]:
+    """The rows of a programme's participant list export, one column per ``EXPORT_COLUMNS``.
+
+    ``label(kind, value)`` turns coded values (kind ``role``, ``status``, ``yes_no``) into
+    the words of the export's language.
+    """
+    return [
+        [
+            p.family_name,
+            p.given_name,
+            p.family_name_kana,
+            p.given_name_kana,
+            " ".join(filter(None, [p.given_name_romaji, p.family_name_romaji])),
+            p.birth_date,
+            age_on(p.birth_date, program.start_date),
+            p.school,
+            p.grade,
+            label("role", p.role),
+            label("yes_no", p.resident),
+            label("status", p.status),
+            p.guardian_name,
+            p.guardian_phone,
+            p.guardian_email,
+            p.guardian_consent_on,
+            p.emergency_contact,
+            label("yes_no", p.photo_consent),
+        ]
+        for p in participants
+    ]
 
 
 # --- Retention --------------------------------------------------------------------------

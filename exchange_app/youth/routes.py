@@ -445,6 +445,14 @@ EXPORT_COLUMNS = (
 )
 
 
+def _export_label(kind: str, value: Any) -> str:
+    """Words for coded values in the export, in the user's language."""
+    if kind == "yes_no":
+        return _("Yes") if value else _("No")
+    labels = {"role": vocab.PARTICIPANT_ROLE_LABELS, "status": vocab.PARTICIPANT_STATUS_LABELS}
+    return str(labels[kind][value])
+
+
 @bp.route("/<int:program_id>/participants.xlsx")
 @personal_data_view
 def participants_export(program_id: int) -> Any:
@@ -452,12 +460,7 @@ def participants_export(program_id: int) -> Any:
     session = get_session()
     program = _program_or_404(program_id)
     participants = youth.program_participants(session, program.id)
-    rows = youth.personal_rows(participants, program)
-    for row in rows:
-        row[9] = str(vocab.PARTICIPANT_ROLE_LABELS[row[9]])
-        row[10] = _("Yes") if row[10] else _("No")
-        row[11] = str(vocab.PARTICIPANT_STATUS_LABELS[row[11]])
-        row[17] = _("Yes") if row[17] else _("No")
+    rows = youth.personal_rows(participants, program, label=_export_label)
     audit.record(
         session,
         "export",
