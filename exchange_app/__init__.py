@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "admin",
     "promotions",
     "delegations",
+    "youth",
 )
 
 # Endpoints that answer without signing in.

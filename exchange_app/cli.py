@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from exchange_app import migrate
 from exchange_app.db import get_session
 from exchange_app.vocab import ROLES
+from exchange_app.youth import cli as youth_cli
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(ensure_admin_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(youth_cli.purge_personal_data_command)
 
 
 @click.group("db")

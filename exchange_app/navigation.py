@@ -27,5 +27,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("promotions.index", _l("Network promotions"), READ_RECORDS, "promotions"),
     NavItem("promotions.organizations", _l("Organisations"), READ_RECORDS, "organizations"),
     NavItem("delegations.index", _l("Delegations"), READ_RECORDS, "delegations"),
+    NavItem("youth.programs", _l("Youth exchanges"), READ_RECORDS, "youth"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )
