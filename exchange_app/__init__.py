@@ -32,6 +32,8 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "indicators",
+    "api",
 )
 
 # Endpoints that answer without signing in.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_group)
     app.cli.add_command(ensure_admin_command)
+    app.cli.add_command(importlib.import_module("exchange_app.indicators.cli").kpi_command)
 
 
 @click.group("db")
