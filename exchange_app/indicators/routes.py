@@ -277,10 +277,11 @@ def export() -> Response | tuple[str, int]:
     audit.record(session, "export", "indicator_year", None, summary=f"indicators {year}")
     session.commit()
     label = wareki_fiscal_year(year)
+    basename = _("indicators") + "_" + label
     return exports.table_download(
         headers,
         rows,
-        basename=f"{_('indicators')}_{label}",
+        basename=basename,
         file_format="xlsx",
         sheet_title=label,
     )
