@@ -258,7 +258,7 @@ def test_state_follows_the_linear_path_from_baseline_to_target(db: Session) -> N
 def test_staff_enter_3a_and_every_change_keeps_the_old_value(
     db: Session, client: Any, auth: Any
 ) -> None:
-    auth.login("staff")
+    user = auth.login("staff")
     response = client.post(
         "/indicators/3a/2024",
         data={"value": "40.5", "source_note": "市民アンケート 2024", "note": "n=1,200"},
@@ -277,6 +277,7 @@ def test_staff_enter_3a_and_every_change_keeps_the_old_value(
     assert revisions[0].source_note == "市民アンケート 2024"
     page = client.get("/indicators/3a/2024").get_data(as_text=True)
     assert "40.5" in page and "市民アンケート 2024 (確定値)" in page
+    assert revisions[0].changed_by_id == user.id and user.display_name in page
     assert report(db, 2024).figure("3a").value == Decimal("41")
 
 

@@ -174,6 +174,7 @@ def enter(code: str, year: int) -> str | Response | tuple[str, int]:
                 form=form,
                 frozen=frozen,
                 may_edit=may_edit,
+                users=service.user_names(session, row),
                 year_label=service.year_label,
             ),
             status,

@@ -29,6 +29,7 @@ from exchange_app.models import (
     Participant,
     PartnerCity,
     Promotion,
+    User,
     YouthProgram,
 )
 from exchange_app.services import audit
@@ -487,6 +488,18 @@ def value_history(session: Session, indicator: Indicator, year: int) -> Indicato
         .options(selectinload(IndicatorValue.revisions))
         .where(IndicatorValue.indicator_id == indicator.id, IndicatorValue.year == year)
     )
+
+
+def user_names(session: Session, row: IndicatorValue | None) -> dict[int, str]:
+    """Display names of the users who entered, changed or confirmed ``row`` (one query)."""
+    if row is None:
+        return {}
+    ids = {row.created_by_id, row.updated_by_id, row.confirmed_by_id}
+    ids.update(revision.changed_by_id for revision in row.revisions)
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
 def confirm_year(
