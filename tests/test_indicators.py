@@ -369,8 +369,11 @@ def test_confirmation_freezes_values_and_record_lists_and_shows_later_changes(
     client.post("/indicators/3a/2024", data={"value": "40", "source_note": "survey"})
     auth.logout()
     auth.login("coordinator")
-    response = client.post("/indicators/confirm", data={"year": "2024", "note": "annual report"})
-    assert response.status_code == 302
+    client.get("/indicators/?lang=en")
+    response = client.post(
+        "/indicators/confirm", data={"year": "2024", "note": "annual report"}, follow_redirects=True
+    )
+    assert "no figure when the year was confirmed: R1, R2, 1a, 1b, 2a, 2b, 4a" in response.text
     assert db.scalar(select(ConfirmedYear.year)) == 2024
 
     frozen = report(db, 2024)

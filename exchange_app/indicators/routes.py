@@ -232,6 +232,7 @@ def confirm() -> Response:
     session = get_session()
     try:
         year = service.check_year(year_text)
+        missing = service.missing_entered_codes(session, year)
         service.confirm_year(session, year, user_id=current_user.id, note=form.note.data)
     except service.IndicatorInputError as error:
         session.rollback()
@@ -239,6 +240,15 @@ def confirm() -> Response:
         return redirect(url_for("indicators.dashboard"))
     session.commit()
     flash(_("%(year)s is confirmed.", year=service.year_label("fiscal", year)), "success")
+    if missing:
+        flash(
+            _(
+                "These indicators had no figure when the year was confirmed: %(codes)s. "
+                "Entering one now needs a reason.",
+                codes=", ".join(missing),
+            ),
+            "warning",
+        )
     return redirect(url_for("indicators.dashboard", year=year))
 
 

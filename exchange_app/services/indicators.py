@@ -502,6 +502,18 @@ def user_names(session: Session, row: IndicatorValue | None) -> dict[int, str]:
     return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
+def missing_entered_codes(session: Session, year: int) -> list[str]:
+    """Codes of the entered indicators that have no figure for ``year`` yet."""
+    entered = select(IndicatorValue.indicator_id).where(IndicatorValue.year == year)
+    return list(
+        session.scalars(
+            select(Indicator.code)
+            .where(Indicator.source == "entered", Indicator.id.not_in(entered))
+            .order_by(Indicator.display_order, Indicator.id)
+        )
+    )
+
+
 def confirm_year(
     session: Session, year: int, *, user_id: int | None, note: str | None = None
 ) -> ConfirmedYear:
