@@ -606,3 +606,15 @@ def test_export_is_an_xlsx_with_wareki_labels_and_no_formulas(
     assert rows["3a"][13] == '\'=HYPERLINK("x")'
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert db.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "export")) == 1
+
+
+def test_home_page_shows_the_computed_indicators_of_the_current_year(
+    db: Session, client: Any, auth: Any
+) -> None:
+    year = service.default_year()
+    promotion(db, date(year, 4, 1))
+    promotion(db, date(year, 4, 2))
+    db.commit()
+    auth.login("viewer")
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="/indicators/3b/{year}/records">2 ' in page

@@ -118,6 +118,8 @@ def test_a_personal_token_is_shown_once_works_and_can_be_revoked(
     response = other.get("/api/v1/indicators?year=2024", headers=headers)
     assert response.status_code == 200
     assert response.get_json()["year"] == 2024
+    db.expire_all()
+    assert db.get(ApiToken, token.id).last_used_at is not None
     # The token opens the API only, not the pages.
     assert other.get("/indicators/", headers=headers).status_code == 302
 

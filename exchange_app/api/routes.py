@@ -23,7 +23,13 @@ def indicators() -> Response | tuple[Response, int]:
         year = service.check_year(request.args.get("year") or service.default_year())
     except service.IndicatorInputError as error:
         return jsonify(error=400, message=str(error)), 400
-    return jsonify(service.indicator_report(get_session(), year).as_json())
+    session = get_session()
+    body = service.indicator_report(session, year).as_json()
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        api_tokens.mark_used(session, header.removeprefix("Bearer ").strip())
+        session.commit()
+    return jsonify(body)
 
 
 @bp.route("/account/api-tokens", methods=["GET", "POST"])

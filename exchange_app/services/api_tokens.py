@@ -33,6 +33,18 @@ def create_token(session: Session, user_id: int, name: str) -> tuple[ApiToken, s
     return token, secret
 
 
+def mark_used(session: Session, secret: str) -> None:
+    """Note when the live token ``secret`` was last used."""
+    token = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == accounts._token_hash(secret), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is not None:
+        token.last_used_at = utcnow()
+        session.flush()
+
+
 def revoke_token(session: Session, user_id: int, token_id: int) -> ApiToken | None:
     """Revoke one of ``user_id``'s own tokens; None if it is not theirs."""
     token = session.get(ApiToken, token_id)

@@ -373,6 +373,18 @@ def indicator_report(session: Session, year: int) -> IndicatorReport:
     return IndicatorReport(year=year, confirmed=confirmation, figures=figures)
 
 
+def home_summary(session: Session) -> dict[str, Any]:
+    """The computed indicators of the current fiscal year, counted now (for the home page)."""
+    year = default_year()
+    figures = []
+    for indicator in session.scalars(
+        select(Indicator).where(Indicator.source == "computed").order_by(Indicator.display_order)
+    ):
+        rule = COMPUTED_RULES[indicator.computed_rule or ""]
+        figures.append((indicator, rule.count(session, year)))
+    return {"year": year, "figures": figures}
+
+
 # --- entering and confirming ---------------------------------------------------------
 
 
