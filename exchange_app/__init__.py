@@ -35,6 +35,8 @@ BLUEPRINTS = (
     "promotions",
     "delegations",
     "youth",
+    "indicators",
+    "api",
 )
 
 # Endpoints that answer without signing in.

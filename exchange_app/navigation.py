@@ -28,5 +28,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("promotions.organizations", _l("Organisations"), READ_RECORDS, "organizations"),
     NavItem("delegations.index", _l("Delegations"), READ_RECORDS, "delegations"),
     NavItem("youth.programs", _l("Youth exchanges"), READ_RECORDS, "youth"),
+    NavItem("indicators.dashboard", _l("Indicators"), READ_RECORDS, "indicators"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )

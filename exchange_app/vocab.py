@@ -191,3 +191,23 @@ INDICATOR_UNIT_LABELS = {
 }
 
 AUDIT_ACTIONS = ("create", "update", "delete", "view", "export", "import", "purge", "confirm")
+
+INDICATOR_PILLAR_LABELS = {
+    1: _l("Strategic overseas expansion"),
+    2: _l("Local internationalisation"),
+}
+BASIC_POLICY_LABELS = {
+    1: _l("Raising the city's brand and communicating it effectively"),
+    2: _l("Promoting business with other countries"),
+    3: _l("Raising the city's international presence through its international network"),
+    4: _l("Promoting a multicultural society"),
+    5: _l("Developing global talent and handing it on to the next generation"),
+}
+INDICATOR_STATES = ("on_track", "behind")
+INDICATOR_STATE_LABELS = {"on_track": _l("On track"), "behind": _l("Behind")}
+INDICATOR_BASIS_LABELS = {"fiscal": _l("Fiscal year"), "calendar": _l("Calendar year")}
+INDICATOR_VALUE_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "confirmed": _l("Confirmed"),
+    "missing": _l("Not entered"),
+}

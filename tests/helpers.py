@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from flask import Flask
 from werkzeug.routing import Rule
 
-DUMMY_VALUES = {"int": 1, "string": "guilin", "default": "guilin", "path": "x"}
+# Placeholder values by argument name, so that URLs point at records that exist.
+NAMED_VALUES = {"code": "3a", "slug": "guilin", "year": 2024}
 
 
 def concrete_url(app: Flask, rule: Rule) -> str:
@@ -15,7 +16,10 @@ def concrete_url(app: Flask, rule: Rule) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument].__class__.__name__.lower()
-        values[argument] = 1 if "integer" in converter else "guilin"
+        if argument in NAMED_VALUES:
+            values[argument] = NAMED_VALUES[argument]
+        else:
+            values[argument] = 1 if "integer" in converter else "guilin"
     with app.test_request_context():
         return app.url_for(rule.endpoint, **values)
 

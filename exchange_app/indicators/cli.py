@@ -1,0 +1,36 @@
+"""``flask --app exchange_app kpi``: every indicator for a year, as the dashboard shows it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from exchange_app.db import get_session
+from exchange_app.services import indicators as service
+
+
+@click.command("kpi")
+@click.option("--year", type=str, default=None, help="Year (default: the current fiscal year).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as the API).")
+@with_appcontext
+def kpi_command(year: str | None, as_json: bool) -> None:
+    """Print every indicator's figure for a year."""
+    # Messages are translated, and the language is chosen per request: give them one.
+    with current_app.test_request_context():
+        try:
+            checked = service.check_year(year if year is not None else service.default_year())
+        except service.IndicatorInputError as error:
+            raise click.BadParameter(str(error), param_hint="--year") from error
+        report = service.indicator_report(get_session(), checked)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    for figure in report.figures:
+        value = service.plain_number(figure.value)
+        click.echo(
+            f"{figure.code}\t{'' if value is None else value}\t{figure.status}\t"
+            f"{figure.indicator.basis}\t{figure.indicator.source}"
+        )

@@ -1,0 +1,283 @@
+"""Indicator pages: the dashboard, the records behind a figure, entry, confirmation, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from exchange_app import current_language
+from exchange_app.auth.permissions import CONFIRM_INDICATORS, WRITE_RECORDS, can, requires
+from exchange_app.db import get_session
+from exchange_app.indicators import bp
+from exchange_app.indicators.forms import ConfirmYearForm, IndicatorValueForm, RefreezeForm
+from exchange_app.models import Indicator
+from exchange_app.services import audit, exports
+from exchange_app.services import indicators as service
+from exchange_app.services.dates import wareki_fiscal_year
+from exchange_app.services.records import version_conflict
+from exchange_app.services.youth import youth_5b_unique_persons
+
+
+@bp.app_template_filter("figure")
+def figure_filter(value: Any) -> str:
+    """A figure for display: ``342,649`` or ``24.5``; empty when there is none."""
+    number = service.plain_number(value)
+    return "" if number is None else f"{number:,}"
+
+
+def _bad_year(message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
+def _indicator_or_404(code: str) -> Indicator:
+    indicator = service.get_indicator(get_session(), code)
+    if indicator is None:
+        abort(404)
+    return indicator
+
+
+def _chart_data(report: service.IndicatorReport) -> dict[str, Any]:
+    """What the trend charts draw, keyed by indicator code."""
+    charts = {}
+    for figure in report.figures:
+        indicator = figure.indicator
+        path = [service.linear_path(indicator, year) for year, _value in figure.trend]
+        charts[indicator.code] = {
+            "labels": [str(y) for y, _v in figure.trend],
+            "values": [service.plain_number(v) for _y, v in figure.trend],
+            "path": [service.plain_number(v) for v in path],
+            "unit": indicator.unit,
+            "valueLabel": _("Value"),
+            "pathLabel": _("Linear path to the target"),
+        }
+    return charts
+
+
+@bp.route("/")
+def dashboard() -> str | tuple[str, int]:
+    """Every indicator for a year: value, baseline, targets, progress, state and trend."""
+    session = get_session()
+    try:
+        year = service.check_year(request.args.get("year") or service.default_year())
+    except service.IndicatorInputError as error:
+        return _bad_year(str(error))
+    report = service.indicator_report(session, year)
+    return render_template(
+        "indicators/dashboard.html",
+        report=report,
+        year=year,
+        years=range(service.FIRST_YEAR, service.LAST_YEAR + 1),
+        rollups=service.rollups(session, year),
+        charts=_chart_data(report),
+        confirm_form=ConfirmYearForm(year=str(year)),
+        year_label=service.year_label,
+    )
+
+
+@bp.route("/<code>/<int:year>/records", methods=["GET"])
+def records(code: str, year: int) -> str | Response | tuple[str, int]:
+    """Exactly the records a computed figure counts, and what changed since confirmation."""
+    indicator = _indicator_or_404(code)
+    if indicator.source != "computed":
+        return redirect(url_for("indicators.enter", code=code, year=year))
+    try:
+        year = service.check_year(year)
+    except service.IndicatorInputError as error:
+        return _bad_year(str(error))
+    session = get_session()
+    figure = service.indicator_report(session, year).figure(code)
+    assert figure is not None
+    context: dict[str, Any] = {
+        "indicator": indicator,
+        "figure": figure,
+        "year": year,
+        "year_label": service.year_label,
+        "refreeze_form": RefreezeForm(),
+    }
+    ids = figure.record_ids or []
+    if figure.record_type == "promotion":
+        context["promotions"] = service.promotions_with_ids(session, ids)
+        context["added"] = service.promotions_with_ids(session, figure.added_ids)
+        context["removed"] = service.promotions_with_ids(session, figure.removed_ids)
+        found = {p.id for p in context["removed"]}
+    else:
+        context["programs"] = service.participations_by_program(session, ids)
+        context["added"] = service.participations_by_program(session, figure.added_ids)
+        context["removed"] = service.participations_by_program(session, figure.removed_ids)
+        found = {p.id for _program, people in context["removed"] for p in people}
+        context["total"] = len(ids)
+        context["unique_persons"] = (
+            service.distinct_persons(session, ids)
+            if figure.status == "confirmed"
+            else youth_5b_unique_persons(session, year)
+        )
+        context["current_unique_persons"] = youth_5b_unique_persons(session, year)
+    context["deleted_ids"] = [i for i in figure.removed_ids if i not in found]
+    return render_template("indicators/records.html", **context)
+
+
+@bp.route("/<code>/<int:year>", methods=["GET", "POST"])
+def enter(code: str, year: int) -> str | Response | tuple[str, int]:
+    """An entered indicator's figure for a year: the form, and the history of every change."""
+    indicator = _indicator_or_404(code)
+    if indicator.source == "computed":
+        return redirect(url_for("indicators.records", code=code, year=year))
+    try:
+        year = service.check_year(year)
+    except service.IndicatorInputError as error:
+        return _bad_year(str(error))
+    session = get_session()
+    row = service.value_history(session, indicator, year)
+    confirmation = service.confirmed_year(session, year)
+    frozen = confirmation is not None or (row is not None and row.status == "confirmed")
+    may_edit = can(WRITE_RECORDS) and (not frozen or can(CONFIRM_INDICATORS))
+    form = IndicatorValueForm()
+    if not form.is_submitted() and row is not None:
+        form.value.data = figure_filter(row.value).replace(",", "")
+        form.source_note.data = row.source_note
+        form.note.data = row.note
+        form.version.data = str(row.version)
+
+    def page(status: int = 200) -> tuple[str, int]:
+        return (
+            render_template(
+                "indicators/enter.html",
+                indicator=indicator,
+                year=year,
+                row=row,
+                form=form,
+                frozen=frozen,
+                may_edit=may_edit,
+                users=service.user_names(session, row),
+                year_label=service.year_label,
+            ),
+            status,
+        )
+
+    if request.method == "POST":
+        if not may_edit:
+            abort(403)
+        if form.validate_on_submit():
+            if row is not None and version_conflict(row, form.version.data):
+                flash(
+                    _(
+                        "Someone else changed this figure while you were editing it. "
+                        "Nothing was saved; the current figure is shown below."
+                    ),
+                    "danger",
+                )
+                return page(409)
+            try:
+                value = service.parse_value(indicator, form.value.data)
+            except service.IndicatorInputError as error:
+                form.value.errors = [*form.value.errors, str(error)]
+                return page()
+            try:
+                service.save_entered_value(
+                    session,
+                    indicator,
+                    year,
+                    value=value,
+                    source_note=form.source_note.data,
+                    note=form.note.data,
+                    reason=form.reason.data,
+                    user_id=current_user.id,
+                )
+            except service.ReasonRequired as error:
+                session.rollback()
+                form.reason.errors = [*form.reason.errors, str(error)]
+                return page()
+            session.commit()
+            flash(_("The figure was saved."), "success")
+            return redirect(url_for("indicators.enter", code=code, year=year))
+    return page()
+
+
+@bp.route("/confirm", methods=["POST"])
+@requires(CONFIRM_INDICATORS)
+def confirm() -> Response:
+    """Confirm (確定) a year: freeze its figures and the records behind the computed ones."""
+    form = ConfirmYearForm()
+    year_text = form.year.data or ""
+    target = url_for("indicators.dashboard", year=year_text) if year_text.isdigit() else None
+    if not form.validate_on_submit():
+        flash(_("The year could not be confirmed. Please try again."), "danger")
+        return redirect(target or url_for("indicators.dashboard"))
+    session = get_session()
+    try:
+        year = service.check_year(year_text)
+        missing = service.missing_entered_codes(session, year)
+        service.confirm_year(session, year, user_id=current_user.id, note=form.note.data)
+    except service.IndicatorInputError as error:
+        session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("indicators.dashboard"))
+    session.commit()
+    flash(_("%(year)s is confirmed.", year=service.year_label("fiscal", year)), "success")
+    if missing:
+        flash(
+            _(
+                "These indicators had no figure when the year was confirmed: %(codes)s. "
+                "Entering one now needs a reason.",
+                codes=", ".join(missing),
+            ),
+            "warning",
+        )
+    return redirect(url_for("indicators.dashboard", year=year))
+
+
+@bp.route("/<code>/<int:year>/refreeze", methods=["POST"])
+@requires(CONFIRM_INDICATORS)
+def refreeze(code: str, year: int) -> Response | tuple[str, int]:
+    """Revise a confirmed computed figure to the records counted now (with a reason)."""
+    indicator = _indicator_or_404(code)
+    form = RefreezeForm()
+    session = get_session()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or _("Please try again."), "danger")
+        return redirect(url_for("indicators.records", code=code, year=year))
+    try:
+        service.refreeze_computed(
+            session, indicator, year, reason=form.reason.data, user_id=current_user.id
+        )
+    except service.IndicatorInputError as error:
+        session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("indicators.records", code=code, year=year))
+    session.commit()
+    flash(_("The confirmed figure was revised."), "success")
+    return redirect(url_for("indicators.records", code=code, year=year))
+
+
+@bp.route("/export")
+def export() -> Response | tuple[str, int]:
+    """The indicator table of a year as .xlsx, with 和暦 year labels."""
+    try:
+        year = service.check_year(request.args.get("year") or service.default_year())
+    except service.IndicatorInputError as error:
+        return _bad_year(str(error))
+    session = get_session()
+    report = service.indicator_report(session, year)
+    headers, rows = service.export_rows(report, current_language())
+    audit.record(session, "export", "indicator_year", None, summary=f"indicators {year}")
+    session.commit()
+    label = wareki_fiscal_year(year)
+    basename = _("indicators") + "_" + label
+    return exports.table_download(
+        headers,
+        rows,
+        basename=basename,
+        file_format="xlsx",
+        sheet_title=label,
+    )

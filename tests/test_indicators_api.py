@@ -1,0 +1,140 @@
+"""One report behind the CLI, the API and the dashboard; personal API tokens."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange_app.models import ApiToken
+from tests.test_indicators import participant, program, promotion
+
+REQUIRED_KEYS = {"code", "value", "basis", "source", "status", "baseline", "targets"}
+
+
+def arrange_a_year(db: Session, client: Any, auth: Any) -> None:
+    promotion(db, date(2024, 4, 1))
+    promotion(db, date(2025, 3, 31))
+    promotion(db, date(2025, 4, 1))
+    prog = program(db, date(2024, 8, 1))
+    participant(db, prog, name="佐藤")
+    participant(db, prog, name="山田")
+    db.commit()
+    auth.login("staff")
+    client.post("/indicators/3a/2024", data={"value": "41.2", "source_note": "survey"})
+    client.post("/indicators/R1/2024", data={"value": "410000", "source_note": "statistics"})
+
+
+def cli_json(app: Any, *args: str) -> Any:
+    result = app.test_cli_runner().invoke(args=["kpi", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_cli_api_and_dashboard_show_the_same_numbers(
+    app: Any, db: Session, client: Any, auth: Any
+) -> None:
+    arrange_a_year(db, client, auth)
+    from_cli = cli_json(app, "--year", "2024", "--json")
+    response = client.get("/api/v1/indicators?year=2024")
+    assert response.status_code == 200
+    assert response.get_json() == from_cli
+
+    indicators = {item["code"]: item for item in from_cli["indicators"]}
+    assert len(indicators) == 14
+    for item in indicators.values():
+        assert set(item) >= REQUIRED_KEYS
+    assert indicators["3b"]["value"] == 2 and len(indicators["3b"]["record_ids"]) == 2
+    assert indicators["5b"]["value"] == 2 and len(indicators["5b"]["record_ids"]) == 2
+    assert indicators["3a"]["value"] == 41.2 and "record_ids" not in indicators["3a"]
+    assert indicators["R1"]["basis"] == "calendar" and indicators["R1"]["value"] == 410000
+    assert indicators["3b"]["baseline"] == {"value": 33, "year": 2022}
+    assert indicators["3b"]["targets"] == {"2027": 45, "2031": 60}
+
+    page = client.get("/indicators/?year=2024").get_data(as_text=True)
+    for code, item in indicators.items():
+        card = page.split(f'id="indicator-{code}"')[1].split("</article>")[0]
+        shown = re.search(r'data-figure="([^"]*)"', card)
+        if item["value"] is None:
+            assert shown is None
+        else:
+            assert shown.group(1).replace(",", "") == str(item["value"])
+
+
+def test_api_and_cli_carry_no_personal_data(app: Any, db: Session, client: Any, auth: Any) -> None:
+    arrange_a_year(db, client, auth)
+    body = client.get("/api/v1/indicators?year=2024").get_data(as_text=True)
+    output = app.test_cli_runner().invoke(args=["kpi", "--year", "2024", "--json"]).output
+    for text in (body, output):
+        assert "佐藤" not in text and "山田" not in text and "花子" not in text
+
+
+def test_bad_years_are_refused_by_the_api_and_the_cli(app: Any, client: Any, auth: Any) -> None:
+    auth.login("viewer")
+    client.get("/indicators/?lang=en")
+    for year in ("2018", "2032", "abc"):
+        response = client.get(f"/api/v1/indicators?year={year}")
+        assert response.status_code == 400
+        assert "year" in response.get_json()["message"]
+        result = app.test_cli_runner().invoke(args=["kpi", "--year", year, "--json"])
+        assert result.exit_code != 0
+        assert "year" in result.output
+
+
+def test_cli_without_json_prints_one_line_per_indicator(app: Any) -> None:
+    result = app.test_cli_runner().invoke(args=["kpi", "--year", "2024"])
+    assert result.exit_code == 0
+    assert len(result.output.strip().splitlines()) == 14
+
+
+def test_api_needs_a_login_or_a_token(client: Any) -> None:
+    response = client.get("/api/v1/indicators?year=2024")
+    assert response.status_code == 401
+    response = client.get(
+        "/api/v1/indicators?year=2024", headers={"Authorization": "Bearer not-a-token"}
+    )
+    assert response.status_code == 401
+
+
+def test_a_personal_token_is_shown_once_works_and_can_be_revoked(
+    app: Any, db: Session, client: Any, auth: Any
+) -> None:
+    user = auth.login("viewer")
+    response = client.post("/account/api-tokens", data={"name": "annual report script"})
+    assert response.status_code == 201
+    secret = re.search(r'class="api-token-secret">([^<]+)<', response.get_data(as_text=True))
+    assert secret
+    token = db.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert token.token_hash != secret.group(1)  # only the hash is stored
+    listing = client.get("/account/api-tokens").get_data(as_text=True)
+    assert "annual report script" in listing and secret.group(1) not in listing
+
+    other = app.test_client()
+    headers = {"Authorization": f"Bearer {secret.group(1)}"}
+    response = other.get("/api/v1/indicators?year=2024", headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["year"] == 2024
+    db.expire_all()
+    assert db.get(ApiToken, token.id).last_used_at is not None
+    # The token opens the API only, not the pages.
+    assert other.get("/indicators/", headers=headers).status_code == 302
+
+    client.post(f"/account/api-tokens/{token.id}/revoke")
+    assert other.get("/api/v1/indicators?year=2024", headers=headers).status_code == 401
+
+
+def test_a_user_cannot_revoke_someone_elses_token(
+    app: Any, db: Session, client: Any, auth: Any, make_user: Any
+) -> None:
+    owner = make_user("staff")
+    token = ApiToken(user_id=owner.id, name="theirs", token_hash="x" * 64)
+    db.add(token)
+    db.commit()
+    auth.login("staff")
+    assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
+    db.expire_all()
+    assert db.get(ApiToken, token.id).revoked_at is None
