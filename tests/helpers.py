@@ -16,10 +16,7 @@ def concrete_url(app: Flask, rule: Rule) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument].__class__.__name__.lower()
-        if argument in NAMED_VALUES:
-            values[argument] = NAMED_VALUES[argument]
-        else:
-            values[argument] = 1 if "integer" in converter else "guilin"
+        values[argument] = NAMED_VALUES.get(argument, 1 if "integer" in converter else "guilin")
     with app.test_request_context():
         return app.url_for(rule.endpoint, **values)
 
