@@ -10,7 +10,17 @@ import secrets
 import uuid
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    flash,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
@@ -107,6 +117,8 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "ja"  # commands print in the default language
     lang = session.get("lang")
     return lang if lang in ("ja", "en") else "ja"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from exchange_app.db import get_session
@@ -18,13 +17,11 @@ from exchange_app.services import indicators as service
 @with_appcontext
 def kpi_command(year: str | None, as_json: bool) -> None:
     """Print every indicator's figure for a year."""
-    # Messages are translated, and the language is chosen per request: give them one.
-    with current_app.test_request_context():
-        try:
-            checked = service.check_year(year if year is not None else service.default_year())
-        except service.IndicatorInputError as error:
-            raise click.BadParameter(str(error), param_hint="--year") from error
-        report = service.indicator_report(get_session(), checked)
+    try:
+        checked = service.check_year(year if year is not None else service.default_year())
+    except service.IndicatorInputError as error:
+        raise click.BadParameter(str(error), param_hint="--year") from error
+    report = service.indicator_report(get_session(), checked)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
