@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -224,7 +224,9 @@ def english_labels(labels: dict[str, Any]) -> dict[str, str]:
         return {key: str(label) for key, label in labels.items()}
 
 
-def parse_choice(value: Any, accepted: dict[str, str], allowed: Iterable[str]) -> str | None:
+def parse_choice(
+    value: Any, accepted: dict[str, str], allowed: Callable[[], str]
+) -> str | None:
     """One value of a vocabulary, given by its English key or its Japanese or English label."""
     text = clean_text(value)
     if text is None:
@@ -232,6 +234,6 @@ def parse_choice(value: Any, accepted: dict[str, str], allowed: Iterable[str]) -
     found = accepted.get(lookup_key(text))
     if found is None:
         raise ValueProblem(
-            _("expected one of: %(allowed)s", allowed=", ".join(allowed))
+            _("expected one of: %(allowed)s", allowed=allowed())
         )
     return found

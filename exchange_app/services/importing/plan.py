@@ -134,10 +134,12 @@ def parse_cell(column: Column, raw: Any, context: RowContext) -> Any:
     if column.type == "bool":
         return parse_bool(raw)
     if column.type == "choice":
-        return parse_choice(raw, context.choice_lookups[column.key], [_allowed_text(column)])
+        return parse_choice(raw, context.choice_lookups[column.key], lambda: _allowed_text(column))
     if column.type == "choices":
         accepted = context.choice_lookups[column.key]
-        values = [parse_choice(part, accepted, [_allowed_text(column)]) for part in split_list(raw)]
+        values = [
+            parse_choice(part, accepted, lambda: _allowed_text(column)) for part in split_list(raw)
+        ]
         return sorted(dict.fromkeys(v for v in values if v))
     if column.type == "partner":
         from exchange_app.services.importing.normalise import lookup_key
@@ -255,8 +257,16 @@ def plan_import(
                 continue
             if column.required and values[key] in (None, []):
                 report(key, _("required: this cell is empty"))
-        if not row_problems:
-            kind.check_row(values, report, context)
+        # Rules across columns; a column already reported is not reported twice.
+        failed = {p.column for p in row_problems}
+
+        def report_rule(
+            column: str | None, message: str, failed: set[str | None] = failed, report=report
+        ) -> None:
+            if column not in failed:
+                report(column, message)
+
+        kind.check_row(values, report_rule, context)
         plan.problems.extend(row_problems)
         plan.rows.append(
             RowPlan(
