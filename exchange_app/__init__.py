@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "imports",
 )
 
 # Endpoints that answer without signing in.

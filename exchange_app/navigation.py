@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from exchange_app.auth.permissions import ADMINISTER, READ_RECORDS
+from exchange_app.auth.permissions import ADMINISTER, READ_RECORDS, WRITE_RECORDS
 
 
 @dataclass(frozen=True)
@@ -24,5 +24,6 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Home"), READ_RECORDS, "main"),
     NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners"),
+    NavItem("imports.index", _l("Import / export"), WRITE_RECORDS, "imports"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )
