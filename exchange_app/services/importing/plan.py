@@ -252,7 +252,12 @@ def plan_import(
                 values[key] = parse_cell(column, cell, context)
             except ValueProblem as error:
                 shown = clean_text(cell) if not isinstance(cell, str) else cell.strip()
-                report(key, f"{error} ({_('found')}: {shown})" if shown else str(error))
+                report(
+                    key,
+                    _("%(problem)s (found: %(value)s)", problem=str(error), value=shown)
+                    if shown
+                    else str(error),
+                )
                 values[key] = None
                 continue
             if column.required and values[key] in (None, []):
