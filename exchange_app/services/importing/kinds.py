@@ -159,7 +159,7 @@ class ImportKind:
     def record_select(self) -> Any:
         """The statement reading the columns the import compares."""
         table = self.model.__table__
-        names = {"id", "version", "external_id"} | {
+        names = {"id", "version"} | ({"external_id"} & set(table.c.keys())) | {
             self.attributes.get(c.key, c.key)
             for c in self.columns
             if c.key not in self.extra_columns
@@ -219,16 +219,25 @@ class ImportKind:
             }
             for row in rows
         ]
+        table = self.model.__table__
+        # Rows come back in no guaranteed order (asking for one makes SQLite insert row by
+        # row), so new ids are matched to rows by external_id where the kind has one.
+        has_external_id = "external_id" in table.c
+        returning = [table.c.id, table.c.external_id] if has_external_id else [table.c.id]
+        new_ids: dict[Any, int] = {}
         ids: list[int] = []
         for part in chunks(params, 1000):
-            result = session.execute(
-                insert(self.model).returning(self.model.id, sort_by_parameter_order=True), part
-            )
-            ids.extend(result.scalars().all())
-        for row, new_id in zip(rows, ids, strict=True):
-            row.record_id = new_id
+            for returned in session.connection().execute(
+                table.insert().returning(*returning), part
+            ):
+                ids.append(returned.id)
+                if has_external_id:
+                    new_ids[returned.external_id] = returned.id
+        if has_external_id:
+            for row in rows:
+                row.record_id = new_ids[row.values["external_id"]]
         self.after_insert(session, rows)
-        return ids
+        return sorted(ids)
 
     def after_insert(self, session: Session, rows: list[RowPlan]) -> None:
         """Write what lives outside the record's table, for new records."""
@@ -537,12 +546,11 @@ class ParticipantKind(ImportKind):
         missing = [i for i in identities if i not in persons]
         now = utcnow()
         new_ids: list[int] = []
+        table = YouthPerson.__table__
         for part in chunks([{"created_at": now} for _person in missing], 1000):
+            # New persons hold nothing but their id, so any id may go to any identity.
             new_ids.extend(
-                session.execute(
-                    insert(YouthPerson).returning(YouthPerson.id, sort_by_parameter_order=True),
-                    part,
-                ).scalars()
+                session.connection().execute(table.insert().returning(table.c.id), part).scalars()
             )
         persons.update(zip(missing, new_ids, strict=True))
         return persons

@@ -35,8 +35,27 @@ def unquote_exported(text: str) -> str:
     return text
 
 
-def clean_text(value: Any) -> str | None:
-    """A text cell: NFKC-normalised, trimmed, ``None`` when blank."""
+# Free text keeps its Japanese punctuation (（）、「」); only these are made half-width:
+# full-width digits, Latin letters and the ideographic space. Half-width katakana
+# become full-width.
+_FULL_WIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+    0x3000: 0x20,
+}
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
+
+
+def normalise_free_text(text: str) -> str:
+    """Free text with full-width digits, letters and spaces made half-width, kana made full."""
+    text = _HALFWIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    return text.translate(_FULL_WIDTH_ALNUM)
+
+
+def clean_text(value: Any, *, free_text: bool = False) -> str | None:
+    """A cell as text: normalised (NFKC, or only digits/letters/spaces for free text),
+    trimmed, ``None`` when blank."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -47,7 +66,7 @@ def clean_text(value: Any) -> str | None:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    text = nfkc(str(value))
+    text = normalise_free_text(str(value)).strip() if free_text else nfkc(str(value))
     # Line breaks inside a cell are kept; other whitespace runs become one space.
     text = "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()).strip()
     return text or None

@@ -30,6 +30,11 @@ from exchange_app.services.importing.normalise import (
 )
 from exchange_app.services.importing.readers import FileProblem, Formula, Table, read_table
 
+# Text columns whose values are codes or readings rather than prose: fully NFKC-normalised.
+STRUCTURED_TEXT = frozenset(
+    {"external_id", "family_name_kana", "given_name_kana", "guardian_phone", "grade"}
+)
+
 
 @dataclass
 class Problem:
@@ -123,7 +128,7 @@ def parse_cell(column: Column, raw: Any, context: RowContext) -> Any:
     if isinstance(raw, str):
         raw = unquote_exported(raw)
     if column.type == "text":
-        text = clean_text(raw)
+        text = clean_text(raw, free_text=column.key not in STRUCTURED_TEXT)
         if text is not None and column.max_length and len(text) > column.max_length:
             raise ValueProblem(_("too long: at most %(count)s characters", count=column.max_length))
         return text

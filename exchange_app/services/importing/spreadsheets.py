@@ -36,10 +36,8 @@ TYPE_NOTES = {
 def export_table(session: Session, kind_key: str) -> tuple[list[str], list[list[Any]]]:
     """The header (canonical keys) and rows of every record of a kind, as the import reads them."""
     kind = get_kind(kind_key)
-    partners = dict(session.execute(select(PartnerCity.id, PartnerCity.slug)).tuples().all())
-    organizations = dict(
-        session.execute(select(Organization.id, Organization.name_ja)).tuples().all()
-    )
+    partners = dict(session.execute(select(PartnerCity.id, PartnerCity.slug)).all())
+    organizations = dict(session.execute(select(Organization.id, Organization.name_ja)).all())
     headers = [c.key for c in kind.columns]
     rows = [
         [
