@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from exchange_app.db import get_session
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("kind", type=click.Choice(sorted(KINDS)))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
@@ -59,6 +61,7 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("kind", type=click.Choice(sorted(KINDS)))
 @click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx")
 @click.option(

@@ -51,8 +51,8 @@ def _require_kind(kind_key: str) -> Any:
     return kind
 
 
-def _upload_form() -> UploadForm:
-    form = UploadForm()
+def _upload_form(**kwargs: Any) -> UploadForm:
+    form = UploadForm(**kwargs)
     form.kind.choices = choices_from({kind.key: kind.label for kind in allowed_kinds()})
     return form
 
@@ -84,7 +84,8 @@ def too_large(_error: RequestEntityTooLarge) -> Any:
     )
     if _wants_json():
         return jsonify(error=message), 413
-    return _index_page(_upload_form(), message, 413)
+    # The request body is not read again: the form starts empty.
+    return _index_page(_upload_form(formdata=None), message, 413)
 
 
 @bp.route("/", methods=["GET", "POST"])
