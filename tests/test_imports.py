@@ -777,3 +777,21 @@ def test_queries_do_not_grow_with_rows(db, ctx, count_queries) -> None:
         return len(seen)
 
     assert statements(20, "S") == statements(400, "M")
+
+
+def test_unknown_columns_are_ignored_with_a_warning(db, ctx) -> None:
+    headers, rows = SAMPLES["delegations"]
+    plan = plan_import(
+        db,
+        "delegations",
+        *make_file("xlsx", [*headers, "担当者メモ"], [[*r, "memo"] for r in rows]),
+    )
+    assert plan.ok and plan.counts["create"] == 2
+    assert len(plan.warnings) == 1 and "担当者メモ" in plan.warnings[0].message
+
+
+def test_duplicate_header_is_a_problem(db, ctx) -> None:
+    headers = [*DELEGATION_HEADERS, "件名"]
+    rows = [[*SAMPLES["delegations"][1][0], "again"]]
+    plan = plan_import(db, "delegations", *make_file("xlsx", headers, rows))
+    assert [(p.line, p.column) for p in plan.problems] == [(None, "title")]

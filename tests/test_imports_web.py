@@ -232,3 +232,26 @@ def test_cancel_discards_the_upload(client, auth, db, own_instance_folder) -> No
     assert os.listdir(own_instance_folder / "imports") == []
     assert client.get(preview_url).status_code == 404
     assert count(db, Delegation) == 0
+
+
+def test_upload_page_shows_progress_for_large_files(client, auth) -> None:
+    auth.login("staff")
+    html = client.get("/imports/").get_data(as_text=True)
+    assert 'class="import-progress' in html and "<progress" in html
+    assert "/static/js/imports.js" in html
+    assert client.get("/static/js/imports.js").status_code == 200
+
+
+def test_old_uploads_are_forgotten(app, own_instance_folder, monkeypatch) -> None:
+    from exchange_app.services.importing import uploads
+
+    token = uploads.save_upload(app.instance_path, "delegations", "a.csv", b"x", 1)
+    assert uploads.load_upload(app.instance_path, token, 1) is not None
+    assert uploads.load_upload(app.instance_path, token, 2) is None
+    later = uploads.time.time() + uploads.MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(uploads.time, "time", lambda: later)
+    assert uploads.load_upload(app.instance_path, token, 1) is None
+    for name in os.listdir(own_instance_folder / "imports"):
+        os.utime(own_instance_folder / "imports" / name, (0, 0))
+    uploads.purge_expired(app.instance_path)
+    assert os.listdir(own_instance_folder / "imports") == []
