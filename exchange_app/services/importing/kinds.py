@@ -417,7 +417,7 @@ class PromotionKind(ImportKind):
             return
         organization_kind = None
         if values.get("organization") is not None:
-            organization_kind = dict(context.organizations.values()).get(values["organization"])
+            organization_kind = context.organization_kinds.get(values["organization"])
         problem = rules.channel_problem(
             values.get("channel"), values.get("partner") is not None, organization_kind
         )

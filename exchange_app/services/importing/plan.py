@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -114,6 +115,11 @@ class RowContext:
     organizations: dict[str, tuple[int, str]]
     programs: dict[str, int]
     choice_lookups: dict[str, dict[str, str]]
+
+    @cached_property
+    def organization_kinds(self) -> dict[int, str]:
+        """The kind of each organisation the rows may name, by id."""
+        return dict(self.organizations.values())
 
 
 def _allowed_text(column: Column) -> str:
