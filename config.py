@@ -53,6 +53,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    # Largest spreadsheet the import wizard accepts (within MAX_CONTENT_LENGTH).
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
     TRUSTED_HOSTS: list[str] | None = (
         [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
         if os.environ.get("TRUSTED_HOSTS")

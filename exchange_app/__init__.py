@@ -47,6 +47,7 @@ BLUEPRINTS = (
     "youth",
     "indicators",
     "api",
+    "imports",
 )
 
 # Endpoints that answer without signing in.

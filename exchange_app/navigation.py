@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from exchange_app.auth.permissions import ADMINISTER, READ_RECORDS
+from exchange_app.auth.permissions import ADMINISTER, READ_RECORDS, WRITE_RECORDS
 
 
 @dataclass(frozen=True)
@@ -29,5 +29,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("delegations.index", _l("Delegations"), READ_RECORDS, "delegations"),
     NavItem("youth.programs", _l("Youth exchanges"), READ_RECORDS, "youth"),
     NavItem("indicators.dashboard", _l("Indicators"), READ_RECORDS, "indicators"),
+    NavItem("imports.index", _l("Import / export"), WRITE_RECORDS, "imports"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )

@@ -1,0 +1,27 @@
+"""Forms of the import wizard."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, SubmitField
+from wtforms.validators import DataRequired
+
+
+class UploadForm(FlaskForm):
+    """Step 1: choose what to import and the file."""
+
+    kind = SelectField(_l("What the file contains"), validators=[DataRequired()])
+    file = FileField(
+        _l("File (.xlsx or .csv)"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        render_kw={"accept": ".xlsx,.csv"},
+    )
+    submit = SubmitField(_l("Upload and check"))
+
+
+class ConfirmForm(FlaskForm):
+    """Step 3: write every row (or cancel)."""
+
+    submit = SubmitField(_l("Import all rows"))

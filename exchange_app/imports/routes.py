@@ -1,0 +1,234 @@
+"""The import wizard (upload → preview → confirm), templates and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from exchange_app.auth.permissions import PERSONAL_DATA, WRITE_RECORDS, can, requires
+from exchange_app.db import get_session
+from exchange_app.forms import choices_from
+from exchange_app.imports import bp
+from exchange_app.imports.forms import ConfirmForm, UploadForm
+from exchange_app.services import audit, exports
+from exchange_app.services.importing import KINDS, apply_plan, get_kind, plan_import, uploads
+from exchange_app.services.importing.spreadsheets import export_bytes, template_bytes
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ROWS_PER_PAGE = 200
+
+
+def max_upload_bytes() -> int:
+    """The largest file the wizard accepts (``IMPORT_MAX_BYTES``, default 10 MB)."""
+    return int(current_app.config.get("IMPORT_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def allowed_kinds() -> list[Any]:
+    """The kinds the signed-in user may import and export (participants: coordinators)."""
+    return [kind for kind in KINDS.values() if not kind.personal or can(PERSONAL_DATA)]
+
+
+def _require_kind(kind_key: str) -> Any:
+    if kind_key not in KINDS:
+        abort(404)
+    kind = get_kind(kind_key)
+    if kind.personal and not can(PERSONAL_DATA):
+        abort(403)
+    return kind
+
+
+def _upload_form(**kwargs: Any) -> UploadForm:
+    form = UploadForm(**kwargs)
+    form.kind.choices = choices_from({kind.key: kind.label for kind in allowed_kinds()})
+    return form
+
+
+def _index_page(form: UploadForm, error: str | None = None, status: int = 200) -> Any:
+    return (
+        render_template(
+            "imports/index.html",
+            form=form,
+            kinds=allowed_kinds(),
+            error=error,
+            max_mb=round(max_upload_bytes() / 1024 / 1024, 1),
+        ),
+        status,
+    )
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> Any:
+    """A file over the server's request limit: say so on the upload page."""
+    message = _(
+        "The file is too large: files up to %(limit)s MB can be imported. "
+        "Split it into smaller files.",
+        limit=round(max_upload_bytes() / 1024 / 1024, 1),
+    )
+    if _wants_json():
+        return jsonify(error=message), 413
+    # The request body is not read again: the form starts empty.
+    return _index_page(_upload_form(formdata=None), message, 413)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(WRITE_RECORDS)
+def index() -> Any:
+    """Step 1: upload a file; also templates and exports."""
+    form = _upload_form()
+    if form.validate_on_submit():
+        _require_kind(form.kind.data)
+        limit = max_upload_bytes()
+        content = form.file.data.stream.read(limit + 1)
+        if len(content) > limit:
+            raise RequestEntityTooLarge()
+        token = uploads.save_upload(
+            current_app.instance_path,
+            form.kind.data,
+            form.file.data.filename or "",
+            content,
+            current_user.id,
+        )
+        target = url_for("imports.preview", token=token)
+        if _wants_json():
+            return jsonify(next=target)
+        return redirect(target, 303)
+    if form.is_submitted() and _wants_json():
+        return jsonify(error=" ".join(e for errors in form.errors.values() for e in errors)), 400
+    return _index_page(form, status=400 if form.is_submitted() else 200)
+
+
+def _load(token: str) -> tuple[Any, Any]:
+    stored = uploads.load_upload(current_app.instance_path, token, current_user.id)
+    if stored is None:
+        abort(404)
+    return stored, _require_kind(stored.kind)
+
+
+def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
+    pages = max(1, -(-len(plan.rows) // ROWS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = plan.rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+    return (
+        render_template(
+            "imports/preview.html",
+            stored=stored,
+            kind=kind,
+            plan=plan,
+            rows=rows,
+            page=page,
+            pages=pages,
+            columns={c.key: c for c in kind.columns},
+            form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/<token>")
+@requires(WRITE_RECORDS)
+def preview(token: str) -> Any:
+    """Step 2: every row as create / update / unchanged, and every problem."""
+    stored, kind = _load(token)
+    plan = plan_import(
+        get_session(), stored.kind, stored.filename, stored.content, max_upload_bytes()
+    )
+    return _preview_page(stored, kind, plan)
+
+
+@bp.route("/<token>/confirm", methods=["POST"])
+@requires(WRITE_RECORDS)
+def confirm(token: str) -> Any:
+    """Step 3: check the file again against today's data, then write all rows or none."""
+    stored, kind = _load(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    plan = plan_import(session, stored.kind, stored.filename, stored.content, max_upload_bytes())
+    if not plan.ok:
+        flash(_("The file has problems; nothing was imported."), "danger")
+        return _preview_page(stored, kind, plan, 422)
+    result = apply_plan(session, plan, user_id=current_user.id)
+    session.commit()
+    uploads.discard_upload(current_app.instance_path, token)
+    counts = plan.counts
+    flash(
+        _(
+            "Imported %(file)s: %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged.",
+            file=stored.filename,
+            created=len(result["created"]),
+            updated=len(result["updated"]),
+            unchanged=counts["unchanged"],
+        ),
+        "success",
+    )
+    return redirect(url_for("imports.index"))
+
+
+@bp.route("/<token>/cancel", methods=["POST"])
+@requires(WRITE_RECORDS)
+def cancel(token: str) -> Response:
+    """Forget an uploaded file without importing it."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _load(token)
+    uploads.discard_upload(current_app.instance_path, token)
+    flash(_("The upload was discarded; nothing was imported."), "info")
+    return redirect(url_for("imports.index"))
+
+
+@bp.route("/templates/<kind_key>.xlsx")
+@requires(WRITE_RECORDS)
+def template(kind_key: str) -> Response:
+    """A blank template with an example row and a notes sheet."""
+    _require_kind(kind_key)
+    return exports.download(
+        template_bytes(kind_key), f"template-{kind_key}.xlsx", exports.XLSX_MIMETYPE
+    )
+
+
+@bp.route("/export/<kind_key>")
+@requires(WRITE_RECORDS)
+def export(kind_key: str) -> Response:
+    """Every record of a kind, in the very form the import reads."""
+    kind = _require_kind(kind_key)
+    file_format = request.args.get("format", "xlsx")
+    encoding = request.args.get("encoding", "utf-8-sig")
+    if file_format not in ("xlsx", "csv") or encoding not in exports.CSV_ENCODINGS:
+        abort(400)
+    session = get_session()
+    content = export_bytes(session, kind_key, file_format, encoding)
+    if kind.personal:
+        audit.record(
+            session,
+            "export",
+            kind.entity_type,
+            None,
+            summary=f"{kind_key} exported as {file_format}",
+            changes={"format": file_format, "encoding": encoding},
+        )
+        session.commit()
+    if file_format == "csv":
+        charset = "shift_jis" if encoding == "cp932" else "utf-8"
+        return exports.download(content, f"{kind_key}.csv", f"text/csv; charset={charset}")
+    return exports.download(content, f"{kind_key}.xlsx", exports.XLSX_MIMETYPE)
