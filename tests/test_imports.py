@@ -687,7 +687,7 @@ def test_promotion_channel_must_match_partner_or_organisation(db, ctx) -> None:
         ],
     ]
     problems = _problem_for(db, "promotions", *make_file("xlsx", PROMOTION_HEADERS, rows))
-    assert problems == [(2, "partner"), (3, "channel"), (4, "reach")]
+    assert problems == [(2, "partner"), (3, "organization"), (4, "reach")]
 
 
 def test_promotion_left_out_of_3b_needs_a_reason(db, ctx) -> None:

@@ -415,11 +415,15 @@ class PromotionKind(ImportKind):
         if values.get("partner") is None and values.get("organization") is None:
             report("partner", _("give a partner city or an organisation"))
             return
-        organization_kind = None
+        organization_kind = organization_name = None
         if values.get("organization") is not None:
             organization_kind = context.organization_kinds.get(values["organization"])
+            organization_name = context.organization_names.get(values["organization"])
         problem = rules.channel_problem(
-            values.get("channel"), values.get("partner") is not None, organization_kind
+            values.get("channel"),
+            values.get("partner") is not None,
+            organization_kind,
+            organization_name or "",
         )
         if problem:
             report(*problem)

@@ -121,6 +121,11 @@ class RowContext:
         """The kind of each organisation the rows may name, by id."""
         return dict(self.organizations.values())
 
+    @cached_property
+    def organization_names(self) -> dict[int, str]:
+        """A name of each organisation the rows may name, by id."""
+        return {org_id: name for name, (org_id, _kind) in self.organizations.items()}
+
 
 def _allowed_text(column: Column) -> str:
     from exchange_app.services.importing.normalise import japanese_labels

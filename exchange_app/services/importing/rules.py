@@ -1,32 +1,27 @@
-"""Row rules that belong to other features, kept here in one place for the importer.
+"""Row rules the importer applies, each delegated to the feature that owns it.
 
-Each function states which feature owns the rule. When that feature's service
-provides the rule, replace the body here by a call to it: the importer only
-calls these functions.
-
-Every function returns ``None`` when the row is fine, or a message (in the current
-language) saying what is wrong, so the importer can report it by row and column
-before anything reaches the database.
+The importer calls only these functions; each one asks the owning service
+(youth programmes, promotions), so a rule lives in one place whether a record
+comes through a form or a file. Every function returns ``None`` when the row is
+fine, or a message (in the current language) saying what is wrong, so the
+importer can report it by row and column before anything reaches the database.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
-# Statuses for which a young participant needs a guardian's consent.
-CONSENT_REQUIRED_STATUSES = ("selected", "participated")
+from exchange_app.services import promotions, youth
 
 
 def youth_consent_problem(
     role: str | None, status: str | None, consent_on: date | None
 ) -> str | None:
-    """Owned by youth programmes (services/youth.py): a young person who is selected or
-    took part needs the date of the guardian's consent (also a CHECK constraint)."""
-    if role == "youth" and status in CONSENT_REQUIRED_STATUSES and consent_on is None:
+    """A young person who is selected or took part needs the guardian's consent date."""
+    if role and status and youth.needs_consent(role, status, consent_on):
         return _(
             "a young participant who is selected or took part needs the date of the "
             "guardian's consent"
@@ -34,98 +29,68 @@ def youth_consent_problem(
     return None
 
 
-_KANA = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fd\u30fe\u30fb ]+$")
-
-
 def kana_problem(text: str | None) -> str | None:
-    """Owned by youth programmes (services/youth.py): reading names (フリガナ) are kana only
-    (hiragana or katakana, long-vowel mark and spaces allowed)."""
-    if text is None:
+    """Reading names (フリガナ) are kana only."""
+    if text is None or youth.is_kana(text):
         return None
-    if not _KANA.match(unicodedata.normalize("NFKC", text)):
-        return _("expected kana only (カタカナ or ひらがな)")
-    return None
-
-
-_PHONE_CHARACTERS = re.compile(r"^\+?[0-9()\- ]+$")
+    return _("expected kana only (カタカナ or ひらがな)")
 
 
 def phone_problem(text: str | None) -> str | None:
-    """Owned by youth programmes (services/youth.py): a guardian's phone number is digits,
-    hyphens, brackets and an optional leading +, with 10 to 15 digits."""
-    if text is None:
+    """A guardian's phone number looks like a phone number."""
+    if text is None or youth.is_phone(text):
         return None
-    normalised = unicodedata.normalize("NFKC", text).strip()
-    digits = sum(c.isdigit() for c in normalised)
-    if not _PHONE_CHARACTERS.match(normalised) or not 10 <= digits <= 15:
-        return _("expected a phone number such as 096-328-2070")
-    return None
+    return _("expected a phone number such as 096-328-2070")
 
 
 def person_match_key(
     family_name_kana: str | None, given_name_kana: str | None, birth_date: date | None
 ) -> tuple[str, str, date] | None:
-    """Owned by youth programmes (services/youth.py): the same young person across
-    programmes is recognised by kana name and birth date (katakana/hiragana and
-    spacing ignored). ``None`` when one of the three is missing."""
+    """The same young person across programmes: kana name (as stored) and birth date."""
     if not (family_name_kana and given_name_kana and birth_date):
         return None
-    return (_kana_fold(family_name_kana), _kana_fold(given_name_kana), birth_date)
+    return (
+        youth.normalise_kana(family_name_kana),
+        youth.normalise_kana(given_name_kana),
+        birth_date,
+    )
 
 
-def _kana_fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "")
-    # Hiragana to katakana, so that さとう and サトウ are the same reading.
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in folded)
-
-
-# Which organisation kinds each promotion channel goes through.
-CHANNEL_ORGANIZATION_KINDS: dict[str, tuple[str, ...]] = {
-    "international_organization": ("international_organization",),
-    "embassy_consulate": ("embassy_consulate",),
-    "overseas_office": ("overseas_office",),
-    "foreign_city": ("foreign_city",),
-    "international_conference": (
-        "international_organization",
-        "embassy_consulate",
-        "overseas_office",
-        "foreign_city",
-        "other",
-    ),
+# The promotion form's fields, by the importer's column names.
+_PROMOTION_COLUMNS = {
+    "partner_city_id": "partner",
+    "organization_id": "organization",
+    "channel": "channel",
 }
 
 
 def channel_problem(
-    channel: str | None, has_partner: bool, organization_kind: str | None
+    channel: str | None,
+    has_partner: bool,
+    organization_kind: str | None,
+    organization_name: str = "",
 ) -> tuple[str, str] | None:
-    """Owned by promotions (services/promotions.py): the channel must match what the
-    promotion went through. ``partner_city`` needs a partner city; any other channel
-    needs an organisation of the matching kind (an international conference may be
-    reached through any organisation, or a partner city).
+    """The channel must match what the promotion went through (promotions' rule).
 
-    Returns ``(column, message)`` so the message lands on the column to fix."""
+    Returns ``(column, message)`` so the message lands on the column to fix.
+    """
     if channel is None:
         return None
-    if channel == "partner_city":
-        if not has_partner:
-            return "partner", _("the channel 'partner city' needs a partner city")
-        return None
-    if channel == "international_conference" and has_partner and organization_kind is None:
-        return None
-    if organization_kind is None:
-        if has_partner:
-            return "channel", _(
-                "a promotion through a partner city should have the channel 'partner city'"
-            )
-        return "organization", _("this channel needs an organisation")
-    if organization_kind not in CHANNEL_ORGANIZATION_KINDS.get(channel, ()):
-        return "channel", _("the channel does not match the kind of the organisation")
+    partner = SimpleNamespace() if has_partner else None
+    organization = (
+        SimpleNamespace(kind=organization_kind, merged_into_id=None, name_ja=organization_name)
+        if organization_kind is not None
+        else None
+    )
+    errors = promotions.counterpart_errors(channel, partner, organization)  # type: ignore[arg-type]
+    for field, message in errors.items():
+        return _PROMOTION_COLUMNS.get(field, "channel"), str(message)
     return None
 
 
 def exclusion_reason_problem(counts_toward_3b: bool, reason: str | None) -> str | None:
-    """Owned by promotions (services/promotions.py): a promotion left out of indicator 3b
-    must say why (also a CHECK constraint)."""
-    if not counts_toward_3b and not reason:
-        return _("a promotion that does not count toward 3b needs a reason")
-    return None
+    """A promotion left out of indicator 3b must say why (promotions' rule)."""
+    message = promotions.promotion_errors(
+        {"counts_toward_3b": counts_toward_3b, "exclusion_reason": reason}
+    ).get("exclusion_reason")
+    return None if message is None else str(message)
