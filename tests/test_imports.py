@@ -656,6 +656,8 @@ def test_same_young_person_on_two_programmes_is_one_person(db, ctx) -> None:
     persons = set(db.scalars(select(Participant.person_id)))
     assert len(persons) == 1 and None not in persons
     assert count(db, Participant) == 2
+    # born 2009-05-03, the programmes start 2024-08-01: 15, kept as a band after purging
+    assert set(db.scalars(select(Participant.age_band))) == {"13-15"}
 
 
 def test_promotion_channel_must_match_partner_or_organisation(db, ctx) -> None:

@@ -28,6 +28,7 @@ from exchange_app.models import (
     YouthPerson,
     YouthProgram,
 )
+from exchange_app.services import youth
 from exchange_app.services.importing import rules
 from exchange_app.services.importing.columns import (
     DELEGATION_COLUMNS,
@@ -513,18 +514,44 @@ class ParticipantKind(ImportKind):
         return found
 
     def record_columns(self, values: dict[str, Any]) -> dict[str, Any]:
-        # New rows carry the matched youth person under a private key.
-        own = {k: v for k, v in values.items() if k != "_person_id"}
+        # Rows carry the matched youth person and the age band under private keys.
+        own = {k: v for k, v in values.items() if not k.startswith("_")}
         columns = super().record_columns(own)
         if "_person_id" in values:
             columns["person_id"] = values["_person_id"]
+        if "_age_band" in values:
+            columns["age_band"] = values["_age_band"]
         return columns
+
+    def _set_age_bands(self, session: Session, rows: list[RowPlan]) -> None:
+        """The age band at the programme's start, kept after anonymisation (youth's rule)."""
+        program_ids = {row.values["program_external_id"] for row in rows}
+        starts: dict[int, date] = {}
+        for part in chunks(sorted(program_ids)):
+            starts.update(
+                session.execute(
+                    select(YouthProgram.id, YouthProgram.start_date).where(
+                        YouthProgram.id.in_(part)
+                    )
+                ).all()
+            )
+        for row in rows:
+            start = starts.get(row.values["program_external_id"])
+            birth = row.values.get("birth_date")
+            row.values["_age_band"] = (
+                youth.age_band(youth.age_on(birth, start)) if start and birth else None
+            )
 
     def insert(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
         persons = self._persons_for(session, rows)
         for row in rows:
             row.values["_person_id"] = persons.get(self.identity(row.values))
+        self._set_age_bands(session, rows)
         return super().insert(session, rows, user_id)
+
+    def update(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
+        self._set_age_bands(session, rows)
+        return super().update(session, rows, user_id)
 
     def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
         """The youth person of each identity: an existing one (same kana and birth date), or new."""
