@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "main",
     "partners",
     "admin",
+    "history",
 )
 
 # Endpoints that answer without signing in.

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from exchange_app import migrate
 from exchange_app.db import get_session
+from exchange_app.history import cli as history_cli
 from exchange_app.vocab import ROLES
 
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_group)
     app.cli.add_command(ensure_admin_command)
+    history_cli.init_app(app)
 
 
 @click.group("db")

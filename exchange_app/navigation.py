@@ -24,5 +24,6 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Home"), READ_RECORDS, "main"),
     NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners"),
+    NavItem("history.index", _l("Anniversaries"), READ_RECORDS, "history"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )
