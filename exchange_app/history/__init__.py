@@ -34,6 +34,14 @@ def _partner_section(*, session: Session, city: Any, **_context: Any) -> dict[st
     }
 
 
+@bp.app_template_filter("ordinal")
+def ordinal_filter(number: int) -> str:
+    """An anniversary's number as the UI language writes it: 50th in English, 50 in Japanese."""
+    from exchange_app import current_language
+
+    return anniversaries.ordinal_suffix(number) if current_language() == "en" else str(number)
+
+
 register_section("home", "anniversaries/_home_section.html", _home_section, order=10)
 register_section(
     "partner_detail", "anniversaries/_partner_section.html", _partner_section, order=10

@@ -76,6 +76,13 @@ def labels(language: str) -> dict[str, Any]:
             left_out=_("%(count)s records were left out of this history by its editors."),
             generated=_("Drafted from the records on %(date)s."),
             established=_("Established"),
+            directions_short={"outbound": _("sent"), "inbound": _("received")},
+        )
+        # Separators of a chronology line, in the typography of the language.
+        result["punct"] = (
+            {"gap": "  ", "open": "[", "close": "] ", "dot": ", "}
+            if language == "en"
+            else {"gap": "　", "open": "〔", "close": "〕", "dot": "・"}
         )
         return result
 

@@ -366,13 +366,13 @@ def summary_paragraph(history: History, language: str) -> str:
                 "and %(partner)s: %(outbound)s sent by %(home)s with %(outbound_people)s "
                 "people, and %(inbound)s received with %(inbound_people)s people.",
                 year=history.first_year,
-                delegations=f"{totals.delegations:,}",
+                delegations=_thousands(totals.delegations),
                 home=home,
                 partner=partner,
-                outbound=f"{totals.delegations_outbound:,}",
-                outbound_people=f"{totals.people_outbound:,}",
-                inbound=f"{totals.delegations_inbound:,}",
-                inbound_people=f"{totals.people_inbound:,}",
+                outbound=_thousands(totals.delegations_outbound),
+                outbound_people=_thousands(totals.people_outbound),
+                inbound=_thousands(totals.delegations_inbound),
+                inbound_people=_thousands(totals.people_inbound),
             )
         ]
         if totals.youth_programs:
@@ -380,8 +380,8 @@ def summary_paragraph(history: History, language: str) -> str:
                 _(
                     "%(programs)s youth exchange programmes brought %(people)s young people "
                     "and their leaders together.",
-                    programs=f"{totals.youth_programs:,}",
-                    people=f"{totals.youth_participants:,}",
+                    programs=_thousands(totals.youth_programs),
+                    people=_thousands(totals.youth_participants),
                 )
             )
         if totals.promotions:
@@ -391,7 +391,7 @@ def summary_paragraph(history: History, language: str) -> str:
                     "occasions.",
                     home=home,
                     partner=partner,
-                    promotions=f"{totals.promotions:,}",
+                    promotions=_thousands(totals.promotions),
                 )
             )
         if history.by_field:
@@ -403,6 +403,10 @@ def summary_paragraph(history: History, language: str) -> str:
             )
         separator = "" if language == "ja" else " "
         return separator.join(parts)
+
+
+def _thousands(number: int) -> str:
+    return format(number, ",")
 
 
 def _field_label(name: str) -> Any:
