@@ -9,6 +9,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from exchange_app.db import get_session
 from exchange_app.services import anniversaries, exports, partners
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("anniversaries")
+@with_appcontext
 @click.option("--within", default=10, show_default=True, type=click.IntRange(0, 100),
               help="How many years ahead to look.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (partner, year, ordinal, date).")
@@ -40,6 +42,7 @@ def anniversaries_command(within: int, as_json: bool) -> None:
 
 
 @click.command("history")
+@with_appcontext
 @click.argument("slug")
 @click.option("--lang", "language", default="ja", show_default=True,
               help="ja, en, or both (side by side).")
