@@ -24,6 +24,20 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(history_command)
 
 
+def _progress_printer():
+    """Print the PDF engine's progress on one line of stderr (pages laid out so far)."""
+    interactive = sys.stderr.isatty()
+
+    def report(message: str) -> None:
+        if "Page" in message and not interactive:
+            return  # one line per page would flood a log; a terminal gets them in place
+        end = "\r" if interactive else "\n"
+        click.echo(f"  {message:<60}", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
+
+    return report
+
+
 @click.command("anniversaries")
 @with_appcontext
 @click.option("--within", default=10, show_default=True, type=click.IntRange(0, 100),
@@ -81,7 +95,7 @@ def history_command(
         # Templates read the UI language from the request; the document sets its own.
         with current_app.test_request_context():
             if file_format == "pdf":
-                content = render_pdf(history, language)
+                content = render_pdf(history, language, progress=_progress_printer())
             else:
                 content = render_document_html(history, language, inline_css=True).encode()
     else:

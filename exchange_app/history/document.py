@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -191,18 +195,69 @@ def font_css() -> str:
     )
 
 
-def render_pdf(history: History, language: str) -> bytes:
-    """The history as an A4 PDF with the Japanese font embedded."""
+class _ProgressHandler(logging.Handler):
+    """Passes WeasyPrint's progress messages ("Step 5 - Creating layout - Page 12") on."""
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.report(record.getMessage())
+
+
+def _write_pdf(html: str, progress: Callable[[str], None] | None) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_document_html(history, language)
     fonts = FontConfiguration()
-    stylesheet_path = print_stylesheet_path()
     stylesheets = [
         CSS(string=font_css(), font_config=fonts),
-        CSS(filename=stylesheet_path, font_config=fonts),
+        CSS(filename=print_stylesheet_path(), font_config=fonts),
     ]
-    return HTML(string=html, base_url=current_app.static_folder).write_pdf(
-        stylesheets=stylesheets, font_config=fonts
-    )
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _ProgressHandler(progress) if progress else None
+    previous_level = logger.level
+    if handler:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        return HTML(string=html, base_url=current_app.static_folder).write_pdf(
+            stylesheets=stylesheets, font_config=fonts
+        )
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+            logger.setLevel(previous_level)
+
+
+def render_pdf(
+    history: History, language: str, progress: Callable[[str], None] | None = None
+) -> bytes:
+    """The history as an A4 PDF with the Japanese font embedded.
+
+    Laying out a long history takes a while (thousands of records: several seconds), so
+    the PDF of a given document is kept in the instance folder: asking again for the
+    same document (same records, choices, language and day) answers at once.
+    """
+    html = render_document_html(history, language)
+    with open(print_stylesheet_path(), "rb") as handle:
+        stylesheet = handle.read()
+    key = hashlib.sha256(html.encode() + stylesheet + font_css().encode()).hexdigest()[:24]
+    folder = os.path.join(current_app.instance_path, "history-pdf")
+    prefix = f"{history.city.slug}-{history.milestone.ordinal}-{language}-"
+    path = os.path.join(folder, f"{prefix}{key}.pdf")
+    if os.path.exists(path):
+        with open(path, "rb") as handle:
+            return handle.read()
+    content = _write_pdf(html, progress)
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):  # only the latest version of each document is kept
+        if name.startswith(prefix):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, name))
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+    os.replace(temporary, path)
+    return content

@@ -82,8 +82,19 @@ def report(slug: str) -> Any:
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
     document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
     return render_template(
-        "history/report.html", city=city, history=history, language=language, document=document
+        "history/report.html",
+        city=city,
+        history=history,
+        language=language,
+        document=document,
+        estimate_seconds=pdf_seconds_estimate(len(history.entries), language),
     )
+
+
+def pdf_seconds_estimate(records: int, language: str) -> int:
+    """Roughly how long the PDF takes to lay out (measured: about 5 ms a record per language)."""
+    per_record = 0.005 * (2 if language == "both" else 1)
+    return max(2, round(1.5 + records * per_record))
 
 
 @bp.route("/<slug>/pdf")
