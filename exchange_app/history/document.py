@@ -243,7 +243,10 @@ def render_pdf(
     html = render_document_html(history, language)
     with open(print_stylesheet_path(), "rb") as handle:
         stylesheet = handle.read()
-    key = hashlib.sha256(html.encode() + stylesheet + font_css().encode()).hexdigest()[:24]
+    from weasyprint import __version__ as engine_version
+
+    fingerprint = html.encode() + stylesheet + font_css().encode() + engine_version.encode()
+    key = hashlib.sha256(fingerprint).hexdigest()[:24]
     folder = os.path.join(current_app.instance_path, "history-pdf")
     prefix = f"{history.city.slug}-{history.milestone.ordinal}-{language}-"
     path = os.path.join(folder, f"{prefix}{key}.pdf")
