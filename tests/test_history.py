@@ -324,3 +324,23 @@ def test_stale_edit_is_refused_with_409(client, auth, db, records):
     db.refresh(report)
     assert report.foreword_ja == "先に保存された序文"
     assert report.language == "ja"
+
+
+def test_the_same_document_is_laid_out_once_and_then_served_from_the_instance_folder(
+    app, client, auth, records, tmp_path, monkeypatch
+):
+    app.config["HISTORY_PDF_CACHE"] = True
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    auth.login("viewer")
+    first = client.get("/history/guilin/pdf?ordinal=50&language=en").data
+    kept = list((tmp_path / "history-pdf").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    assert client.get("/history/guilin/pdf?ordinal=50&language=en").data == first
+    # A changed document is laid out again and replaces the old file.
+    auth.logout()
+    auth.login("staff")
+    client.post("/history/guilin/edit?ordinal=50",
+                data={"version": "", "language": "en", "foreword_en": "With thanks"})
+    second = client.get("/history/guilin/pdf?ordinal=50&language=en").data
+    assert second != first
+    assert len(list((tmp_path / "history-pdf").iterdir())) == 1

@@ -241,6 +241,8 @@ def render_pdf(
     same document (same records, choices, language and day) answers at once.
     """
     html = render_document_html(history, language)
+    if not current_app.config.get("HISTORY_PDF_CACHE", not current_app.testing):
+        return _write_pdf(html, progress)
     with open(print_stylesheet_path(), "rb") as handle:
         stylesheet = handle.read()
     from weasyprint import __version__ as engine_version
