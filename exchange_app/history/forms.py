@@ -20,12 +20,13 @@ class HistoryReportForm(VersionedForm):
 
     language = SelectField(_l("Language of the document"), choices=LANGUAGE_CHOICES,
                            validators=[DataRequired()])
-    foreword_ja = TextAreaField(_l("Foreword (Japanese)"),
+    foreword_ja = TextAreaField(_l("Foreword (Japanese)"), render_kw={"rows": 10},
                                 validators=[Optional(), Length(max=10000), no_control_characters])
-    foreword_en = TextAreaField(_l("Foreword (English)"),
+    foreword_en = TextAreaField(_l("Foreword (English)"), render_kw={"rows": 10},
                                 validators=[Optional(), Length(max=10000), no_control_characters])
     photo_captions = TextAreaField(
         _l("Photo captions, one per line"),
+        render_kw={"rows": 5},
         validators=[Optional(), Length(max=5000), no_control_characters],
     )
     excluded_records = MultiCheckboxField(_l("Leave out of the history"), choices=[],
