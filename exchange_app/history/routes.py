@@ -6,7 +6,16 @@ import time
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -38,19 +47,19 @@ def _ordinal_arg() -> int | None:
     return int(raw)
 
 
-def _language(history: history_service.History) -> tuple[str | None, Any]:
-    """The document language (?language= or the saved choice), or an error response."""
+def _language(history: history_service.History) -> str:
+    """The document language (?language= or the saved choice); 400 with the choices if unknown."""
     saved = history.report.language if history.report else "ja"
     language = request.args.get("language", saved)
     try:
-        return history_service.check_language(language), None
+        return history_service.check_language(language)
     except history_service.UnsupportedLanguage:
         message = _(
             "A history can be written in Japanese (ja), English (en) or both side by side "
             "(both); %(language)s is not offered.",
             language=language,
         )
-        return None, (render_template("errors/error.html", status=400, message=message), 400)
+        abort(make_response(render_template("errors/error.html", status=400, message=message), 400))
 
 
 def _filename(history: history_service.History, language: str, extension: str) -> str:
@@ -76,9 +85,7 @@ def report(slug: str) -> Any:
     """The history of a partnership for its next (or ?ordinal=) anniversary, as a page."""
     city = _city_or_404(slug)
     history = history_service.build_history(get_session(), city, _ordinal_arg())
-    language, error = _language(history)
-    if error:
-        return error
+    language = _language(history)
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
     document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
     return render_template(
@@ -102,9 +109,7 @@ def pdf(slug: str) -> Any:
     """The history as a print-ready A4 PDF with the Japanese font embedded."""
     city = _city_or_404(slug)
     history = history_service.build_history(get_session(), city, _ordinal_arg())
-    language, error = _language(history)
-    if error:
-        return error
+    language = _language(history)
     started = time.perf_counter()
     content = render_pdf(history, language)
     current_app.logger.info(
@@ -114,8 +119,7 @@ def pdf(slug: str) -> Any:
         len(history.entries),
         time.perf_counter() - started,
     )
-    response = exports.download(content, _filename(history, language, "pdf"), "application/pdf")
-    return response
+    return exports.download(content, _filename(history, language, "pdf"), "application/pdf")
 
 
 @bp.route("/<slug>/xlsx")
@@ -124,9 +128,7 @@ def xlsx(slug: str) -> Any:
     city = _city_or_404(slug)
     session = get_session()
     history = history_service.build_history(session, city, _ordinal_arg())
-    language, error = _language(history)
-    if error:
-        return error
+    language = _language(history)
     sheet_language = "en" if language == "en" else "ja"
     entries = history_service.all_entries(session, city, history.milestone)
     content = exports.xlsx_workbook_bytes(
