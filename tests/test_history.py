@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -344,3 +347,51 @@ def test_the_same_document_is_laid_out_once_and_then_served_from_the_instance_fo
     second = client.get("/history/guilin/pdf?ordinal=50&language=en").data
     assert second != first
     assert len(list((tmp_path / "history-pdf").iterdir())) == 1
+
+
+def test_a_long_history_is_laid_out_ahead_when_its_page_is_opened(
+    app, db, client, auth, records, tmp_path, monkeypatch
+):
+    from exchange_app.history import document
+
+    app.config["HISTORY_PDF_CACHE"] = True
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setattr(document, "PREPARE_FROM_RECORDS", 1)
+    with app.test_request_context():
+        history = history_service.build_history(db, guilin(db), 50)
+        thread = document.prepare_pdf(history, "en")
+    assert thread is not None
+    thread.join(timeout=60)
+    kept = list((tmp_path / "history-pdf").glob("*.pdf"))
+    assert len(kept) == 1
+    auth.login("viewer")
+    assert client.get("/history/guilin/pdf?ordinal=50&language=en").data == kept[0].read_bytes()
+
+
+def test_a_request_waits_for_the_same_document_being_laid_out_elsewhere(
+    app, db, client, auth, records, tmp_path, monkeypatch
+):
+    from exchange_app.history import document
+
+    app.config["HISTORY_PDF_CACHE"] = True
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with app.test_request_context():
+        history = history_service.build_history(db, guilin(db), 50)
+        html = document.render_document_html(history, "en")
+        path, _prefix = document._cache_path(history, "en", html)
+    (tmp_path / "history-pdf").mkdir()
+    lock = f"{path}.lock"
+    open(lock, "w").close()  # another worker is laying it out
+
+    def other_worker_finishes() -> None:
+        time.sleep(0.5)
+        with open(path, "wb") as handle:
+            handle.write(b"%PDF-from-the-other-worker")
+        os.remove(lock)
+
+    worker = threading.Thread(target=other_worker_finishes)
+    worker.start()
+    auth.login("viewer")
+    response = client.get("/history/guilin/pdf?ordinal=50&language=en")
+    worker.join()
+    assert response.data == b"%PDF-from-the-other-worker"

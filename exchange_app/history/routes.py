@@ -22,7 +22,7 @@ from markupsafe import Markup
 from exchange_app.auth.permissions import WRITE_RECORDS, requires
 from exchange_app.db import get_session
 from exchange_app.history import bp
-from exchange_app.history.document import render_document_html, render_pdf
+from exchange_app.history.document import prepare_pdf, render_document_html, render_pdf
 from exchange_app.history.forms import HistoryReportForm
 from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries, audit, exports, partners
@@ -88,6 +88,7 @@ def report(slug: str) -> Any:
     language = _language(history)
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
     document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
+    prepare_pdf(history, language)
     return render_template(
         "history/report.html",
         city=city,
