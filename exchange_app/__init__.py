@@ -48,6 +48,7 @@ BLUEPRINTS = (
     "indicators",
     "api",
     "imports",
+    "history",
 )
 
 # Endpoints that answer without signing in.

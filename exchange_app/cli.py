@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from exchange_app import migrate
 from exchange_app.db import get_session
+from exchange_app.history import cli as history_cli
 from exchange_app.imports.commands import register as register_import_commands
 from exchange_app.indicators import cli as indicators_cli
 from exchange_app.vocab import ROLES
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(youth_cli.purge_personal_data_command)
     app.cli.add_command(indicators_cli.kpi_command)
     register_import_commands(app)
+    history_cli.init_app(app)
 
 
 @click.group("db")

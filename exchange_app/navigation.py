@@ -30,5 +30,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("youth.programs", _l("Youth exchanges"), READ_RECORDS, "youth"),
     NavItem("indicators.dashboard", _l("Indicators"), READ_RECORDS, "indicators"),
     NavItem("imports.index", _l("Import / export"), WRITE_RECORDS, "imports"),
+    NavItem("history.index", _l("Anniversaries"), READ_RECORDS, "history"),
     NavItem("admin.users", _l("Users"), ADMINISTER, "admin"),
 )

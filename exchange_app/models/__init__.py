@@ -9,6 +9,7 @@ from exchange_app.models.delegation import (
     Gift,
     delegation_leading_projects,
 )
+from exchange_app.models.history import HistoryReport
 from exchange_app.models.indicator import (
     ConfirmedYear,
     Indicator,
@@ -31,6 +32,7 @@ __all__ = [
     "DelegationField",
     "DelegationMember",
     "Gift",
+    "HistoryReport",
     "Indicator",
     "IndicatorTarget",
     "IndicatorValue",

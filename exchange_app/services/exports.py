@@ -42,13 +42,7 @@ def _cell_value(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def xlsx_bytes(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1"
-) -> bytes:
-    """An .xlsx workbook with one sheet: a bold header row, then ``rows``."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
+def _fill_sheet(sheet: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -67,6 +61,23 @@ def xlsx_bytes(
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(8, width * 1.6 + 2)
     sheet.freeze_panes = "A2"
+
+
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1"
+) -> bytes:
+    """An .xlsx workbook with one sheet: a bold header row, then ``rows``."""
+    return xlsx_workbook_bytes([(sheet_title, headers, rows)])
+
+
+def xlsx_workbook_bytes(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> bytes:
+    """An .xlsx workbook with one sheet per ``(title, headers, rows)``, in order."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        _fill_sheet(workbook.create_sheet(title=str(title)[:31]), headers, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

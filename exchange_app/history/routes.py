@@ -1,0 +1,195 @@
+"""History pages: the document, its editor, and its PDF and xlsx downloads."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from exchange_app.auth.permissions import WRITE_RECORDS, requires
+from exchange_app.db import get_session
+from exchange_app.history import bp
+from exchange_app.history.document import prepare_pdf, render_document_html, render_pdf
+from exchange_app.history.forms import HistoryReportForm
+from exchange_app.models import PartnerCity
+from exchange_app.services import anniversaries, audit, exports, partners
+from exchange_app.services import history as history_service
+from exchange_app.services.records import version_conflict
+
+
+def _city_or_404(slug: str) -> PartnerCity:
+    city = partners.get_partner_city_by_slug(get_session(), slug)
+    if city is None:
+        abort(404)
+    return city
+
+
+def _ordinal_arg() -> int | None:
+    """The anniversary asked for (?ordinal=50); None for the next one; 404 if not a milestone."""
+    raw = request.args.get("ordinal")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) <= 0 or int(raw) % 5:
+        abort(404)
+    return int(raw)
+
+
+def _language(history: history_service.History) -> str:
+    """The document language (?language= or the saved choice); 400 with the choices if unknown."""
+    saved = history.report.language if history.report else "ja"
+    language = request.args.get("language", saved)
+    try:
+        return history_service.check_language(language)
+    except history_service.UnsupportedLanguage:
+        message = _(
+            "A history can be written in Japanese (ja), English (en) or both side by side "
+            "(both); %(language)s is not offered.",
+            language=language,
+        )
+        abort(make_response(render_template("errors/error.html", status=400, message=message), 400))
+
+
+def _filename(history: history_service.History, language: str, extension: str) -> str:
+    return (
+        f"history-{history.city.slug}-{history.milestone.ordinal}th-{language}.{extension}"
+    )
+
+
+@bp.route("/")
+def index() -> str:
+    """Every partnership's anniversaries, with a link to each history."""
+    session = get_session()
+    today = date.today()
+    rows = [
+        (city, anniversaries.next_milestone(city, today))
+        for city in partners.list_partner_cities(session)
+    ]
+    return render_template("history/index.html", rows=rows, today=today)
+
+
+@bp.route("/<slug>")
+def report(slug: str) -> Any:
+    """The history of a partnership for its next (or ?ordinal=) anniversary, as a page."""
+    city = _city_or_404(slug)
+    history = history_service.build_history(get_session(), city, _ordinal_arg())
+    language = _language(history)
+    # Rendered by an autoescaped template: every recorded text in it is already escaped.
+    document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
+    prepare_pdf(history, language)
+    return render_template(
+        "history/report.html",
+        city=city,
+        history=history,
+        language=language,
+        document=document,
+        estimate_seconds=pdf_seconds_estimate(len(history.entries), language),
+    )
+
+
+def pdf_seconds_estimate(records: int, language: str) -> int:
+    """Roughly how long the PDF takes to lay out (measured: about 5 ms a record per language)."""
+    per_record = 0.005 * (2 if language == "both" else 1)
+    return max(2, round(1.5 + records * per_record))
+
+
+@bp.route("/<slug>/pdf")
+def pdf(slug: str) -> Any:
+    """The history as a print-ready A4 PDF with the Japanese font embedded."""
+    city = _city_or_404(slug)
+    history = history_service.build_history(get_session(), city, _ordinal_arg())
+    language = _language(history)
+    started = time.perf_counter()
+    content = render_pdf(history, language)
+    current_app.logger.info(
+        "history PDF %s %s: %d records in %.2f s",
+        city.slug,
+        language,
+        len(history.entries),
+        time.perf_counter() - started,
+    )
+    return exports.download(content, _filename(history, language, "pdf"), "application/pdf")
+
+
+@bp.route("/<slug>/xlsx")
+def xlsx(slug: str) -> Any:
+    """The records behind the history, one sheet per kind (an appendix for checking)."""
+    city = _city_or_404(slug)
+    session = get_session()
+    history = history_service.build_history(session, city, _ordinal_arg())
+    language = _language(history)
+    sheet_language = "en" if language == "en" else "ja"
+    entries = history_service.all_entries(session, city, history.milestone)
+    content = exports.xlsx_workbook_bytes(
+        history_service.appendix_sheets(history, entries, sheet_language)
+    )
+    return exports.download(
+        content, _filename(history, sheet_language, "xlsx"), exports.XLSX_MIMETYPE
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@requires(WRITE_RECORDS)
+def edit(slug: str) -> Any:
+    """Edit the foreword, the records left out and the photo captions of a history."""
+    session = get_session()
+    city = _city_or_404(slug)
+    history = history_service.build_history(session, city, _ordinal_arg())
+    ordinal = history.milestone.ordinal
+    report = history.report
+    entries = history_service.all_entries(session, city, history.milestone)
+    form = HistoryReportForm()
+    form.excluded_records.choices = [(entry.key, entry.key) for entry in entries]
+    if not form.is_submitted():
+        form.version.data = str(report.version) if report else ""
+        form.language.data = report.language if report else "ja"
+        form.foreword_ja.data = report.foreword_ja if report else ""
+        form.foreword_en.data = report.foreword_en if report else ""
+        form.photo_captions.data = "\n".join(report.photo_captions or []) if report else ""
+        form.excluded_records.data = list(report.excluded_records or []) if report else []
+    context = {"city": city, "history": history, "entries": entries, "form": form}
+    if form.validate_on_submit():
+        stale = (
+            version_conflict(report, form.version.data)
+            if report is not None
+            else bool(form.version.data)
+        )
+        if stale:
+            return render_template("history/edit.html", conflict=True, **context), 409
+        created = report is None
+        if report is None:
+            report = history_service.new_report(session, city, ordinal)
+        before = audit.snapshot(report)
+        known = {entry.key for entry in entries}
+        report.language = form.language.data
+        report.foreword_ja = (form.foreword_ja.data or "").strip() or None
+        report.foreword_en = (form.foreword_en.data or "").strip() or None
+        report.photo_captions = [
+            line.strip() for line in (form.photo_captions.data or "").splitlines() if line.strip()
+        ]
+        chosen = form.excluded_records.data or []
+        report.excluded_records = sorted(key for key in chosen if key in known)
+        session.flush()
+        audit.record(
+            session,
+            "create" if created else "update",
+            "history_report",
+            report.id,
+            changes=audit.diff({} if created else before, audit.snapshot(report)),
+        )
+        session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("history.report", slug=city.slug, ordinal=ordinal))
+    return render_template("history/edit.html", conflict=False, **context)

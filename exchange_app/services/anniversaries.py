@@ -1,0 +1,151 @@
+"""Anniversaries of the partnerships: 5-year milestones counted from the date established.
+
+A milestone is as precise as the date it counts from: Guilin (1979-10-01) has its
+50th on 2029-10-01, Rome (May 1995) its 35th in May 2030, Kaohsiung (2017) its
+10th some time in 2027.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange_app.models import PartnerCity
+from exchange_app.services.dates import fiscal_year_of
+
+STEP_YEARS = 5
+# Budgets are requested years ahead: a milestone is flagged for planning from this
+# many fiscal years before the fiscal year it falls in.
+PLANNING_LEAD_FISCAL_YEARS = 3
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One anniversary of one partnership (10周年, 15周年 ...)."""
+
+    city: PartnerCity
+    ordinal: int
+    day: date
+    precision: str
+
+    @property
+    def year(self) -> int:
+        """The calendar year of the anniversary."""
+        return self.day.year
+
+    @property
+    def earliest_day(self) -> date:
+        """The first day the anniversary can fall on, given the precision."""
+        if self.precision == "year":
+            return date(self.day.year, 1, 1)
+        if self.precision == "month":
+            return date(self.day.year, self.day.month, 1)
+        return self.day
+
+    @property
+    def latest_day(self) -> date:
+        """The last day the anniversary can fall on, given the precision."""
+        if self.precision == "year":
+            return date(self.day.year, 12, 31)
+        if self.precision == "month":
+            last = calendar.monthrange(self.day.year, self.day.month)[1]
+            return date(self.day.year, self.day.month, last)
+        return self.day
+
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year the anniversary falls in (the earliest possible one when unsure)."""
+        return fiscal_year_of(self.earliest_day)
+
+    @property
+    def planning_from_fiscal_year(self) -> int:
+        """The fiscal year from which the anniversary should be in the budget planning."""
+        return self.fiscal_year - PLANNING_LEAD_FISCAL_YEARS
+
+    def in_planning_window(self, today: date) -> bool:
+        """Whether budgets for this anniversary should be requested now (or already were)."""
+        return fiscal_year_of(today) >= self.planning_from_fiscal_year
+
+    def as_dict(self) -> dict[str, object]:
+        """The milestone as plain data (for JSON): partner, year, ordinal, date, precision."""
+        return {
+            "partner": self.city.slug,
+            "partner_name_ja": self.city.name_ja,
+            "partner_name_en": self.city.name_en,
+            "year": self.year,
+            "ordinal": self.ordinal,
+            "date": self.date_text(),
+            "precision": self.precision,
+            "fiscal_year": self.fiscal_year,
+        }
+
+    def date_text(self) -> str:
+        """ISO text as precise as known: ``2029-10-01``, ``2030-05`` or ``2027``."""
+        if self.precision == "year":
+            return f"{self.day.year:04d}"
+        if self.precision == "month":
+            return f"{self.day.year:04d}-{self.day.month:02d}"
+        return self.day.isoformat()
+
+
+def anniversary_date(established_on: date, years: int) -> date:
+    """``established_on`` plus ``years`` years; 29 February falls on the 28th in other years."""
+    year = established_on.year + years
+    day = min(established_on.day, calendar.monthrange(year, established_on.month)[1])
+    return date(year, established_on.month, day)
+
+
+def milestone(city: PartnerCity, ordinal: int) -> Milestone:
+    """The ``ordinal``-th anniversary of ``city``'s partnership."""
+    if ordinal <= 0 or ordinal % STEP_YEARS:
+        raise ValueError(f"an anniversary is a positive multiple of {STEP_YEARS} years")
+    return Milestone(
+        city=city,
+        ordinal=ordinal,
+        day=anniversary_date(city.established_on, ordinal),
+        precision=city.established_precision,
+    )
+
+
+def next_milestone(city: PartnerCity, today: date) -> Milestone:
+    """The first milestone of ``city`` that has not passed by ``today``."""
+    ordinal = STEP_YEARS
+    while True:
+        candidate = milestone(city, ordinal)
+        if candidate.latest_day >= today:
+            return candidate
+        ordinal += STEP_YEARS
+
+
+def milestones_of(city: PartnerCity, today: date, within_years: int) -> list[Milestone]:
+    """The milestones of ``city`` from ``today`` up to the end of ``today.year + within_years``."""
+    result = []
+    current = next_milestone(city, today)
+    while current.year <= today.year + within_years:
+        result.append(current)
+        current = milestone(city, current.ordinal + STEP_YEARS)
+    return result
+
+
+def upcoming(cities: Iterable[PartnerCity], today: date, within_years: int) -> list[Milestone]:
+    """Every partnership's milestones in the next ``within_years`` years, soonest first."""
+    found = [m for city in cities for m in milestones_of(city, today, within_years)]
+    return sorted(found, key=lambda m: (m.earliest_day, m.city.display_order, m.city.id))
+
+
+def upcoming_for_all(session: Session, today: date, within_years: int) -> list[Milestone]:
+    """Milestones of all partner cities in the next ``within_years`` years."""
+    cities = session.scalars(select(PartnerCity).order_by(PartnerCity.display_order)).all()
+    return upcoming(cities, today, within_years)
+
+
+def ordinal_suffix(number: int) -> str:
+    """English ordinal: 1st, 2nd, 3rd, 11th, 50th."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"

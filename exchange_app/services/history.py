@@ -1,0 +1,489 @@
+"""The history (沿革) of a partnership, drafted from what is recorded.
+
+The history is read afresh from the records each time: relationship events,
+delegations both ways, youth programmes (participants counted, never named) and
+promotions. Staff choices (foreword, records left out, photo captions) live in a
+``HistoryReport`` and are applied on top.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from exchange_app.models import (
+    Delegation,
+    HistoryReport,
+    Participant,
+    PartnerCity,
+    Promotion,
+    RelationshipEvent,
+    YouthProgram,
+)
+from exchange_app.models.history import HISTORY_LANGUAGES
+from exchange_app.services import anniversaries
+from exchange_app.services.anniversaries import Milestone
+
+RECORD_KINDS = ("event", "delegation", "youth", "promotion")
+# Participants who actually take part; applicants and withdrawals are not counted.
+COUNTED_STATUSES = ("selected", "participated")
+
+
+class UnsupportedLanguage(ValueError):
+    """A history was asked for in a language it is not offered in."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            f"language {language!r} is not offered; choose one of {', '.join(HISTORY_LANGUAGES)}"
+        )
+        self.language = language
+
+
+def check_language(language: str | None) -> str:
+    """``language`` if a history can be written in it (ja, en, both), else UnsupportedLanguage."""
+    if language not in HISTORY_LANGUAGES:
+        raise UnsupportedLanguage(str(language))
+    return language
+
+
+def languages_of(language: str) -> list[str]:
+    """The languages a document shows: ``both`` is Japanese and English side by side."""
+    return ["ja", "en"] if language == "both" else [language]
+
+
+@dataclass
+class Entry:
+    """One record in the chronology. Holds no personal data of young people."""
+
+    key: str
+    kind: str
+    day: date
+    precision: str = "day"
+    end_day: date | None = None
+    title: str = ""
+    title_en: str | None = None
+    description: str | None = None
+    description_en: str | None = None
+    event_kind: str | None = None
+    direction: str | None = None
+    head: str | None = None
+    size: int | None = None
+    youth_count: int = 0
+    adult_count: int = 0
+    purpose: str | None = None
+    fields: list[str] = field(default_factory=list)
+    theme: str | None = None
+    medium: str | None = None
+    reach: int | None = None
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` when the record has one, else as recorded."""
+        return (self.title_en or self.title) if language == "en" else self.title
+
+    def description_in(self, language: str) -> str | None:
+        """The description in ``language`` when the record has one."""
+        return (self.description_en or self.description) if language == "en" else self.description
+
+
+@dataclass
+class Totals:
+    """Counts over a span of years."""
+
+    delegations_outbound: int = 0
+    delegations_inbound: int = 0
+    people_outbound: int = 0
+    people_inbound: int = 0
+    youth_programs: int = 0
+    youth_outbound: int = 0
+    youth_inbound: int = 0
+    promotions: int = 0
+    events: int = 0
+
+    @property
+    def delegations(self) -> int:
+        """Delegations both ways."""
+        return self.delegations_outbound + self.delegations_inbound
+
+    @property
+    def youth_participants(self) -> int:
+        """Young people and their leaders, both ways."""
+        return self.youth_outbound + self.youth_inbound
+
+    @property
+    def records(self) -> int:
+        """Every record counted."""
+        return self.delegations + self.youth_programs + self.promotions + self.events
+
+    def add(self, entry: Entry) -> None:
+        """Count ``entry``."""
+        if entry.kind == "delegation":
+            if entry.direction == "outbound":
+                self.delegations_outbound += 1
+                self.people_outbound += entry.size or 0
+            else:
+                self.delegations_inbound += 1
+                self.people_inbound += entry.size or 0
+        elif entry.kind == "youth":
+            self.youth_programs += 1
+            if entry.direction == "outbound":
+                self.youth_outbound += entry.size or 0
+            else:
+                self.youth_inbound += entry.size or 0
+        elif entry.kind == "promotion":
+            self.promotions += 1
+        else:
+            self.events += 1
+
+
+@dataclass
+class History:
+    """Everything a history document shows."""
+
+    city: PartnerCity
+    milestone: Milestone
+    report: HistoryReport | None
+    events: list[Entry]
+    years: list[tuple[int, list[Entry]]]
+    totals: Totals
+    by_decade: list[tuple[int, Totals]]
+    by_field: list[tuple[str, int, int]]
+    excluded_count: int
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing at all is recorded for this partnership."""
+        return not self.events and not self.years
+
+    @property
+    def first_year(self) -> int:
+        """The year the partnership was established."""
+        return self.city.established_on.year
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The chronology, flattened."""
+        return [entry for _year, entries in self.years for entry in entries]
+
+
+def _delegation_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+    delegations = session.scalars(
+        select(Delegation)
+        .options(selectinload(Delegation.field_rows))
+        .where(Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+        .order_by(Delegation.start_date, Delegation.id)
+    )
+    return [
+        Entry(
+            key=f"delegation:{d.id}",
+            kind="delegation",
+            day=d.start_date,
+            end_day=d.end_date,
+            title=d.title,
+            direction=d.direction,
+            head=" ".join(part for part in (d.head_title, d.head_name) if part) or None,
+            size=d.member_count,
+            purpose=d.purpose,
+            fields=d.fields,
+        )
+        for d in delegations
+    ]
+
+
+def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+    programs = session.scalars(
+        select(YouthProgram)
+        .where(YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until)
+        .order_by(YouthProgram.start_date, YouthProgram.id)
+    ).all()
+    # Only counts are read: no participant row (and so no name) is ever loaded.
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    if programs:
+        rows = session.execute(
+            select(Participant.program_id, Participant.role, func.count())
+            .join(YouthProgram, YouthProgram.id == Participant.program_id)
+            .where(
+                YouthProgram.partner_city_id == city.id,
+                Participant.status.in_(COUNTED_STATUSES),
+            )
+            .group_by(Participant.program_id, Participant.role)
+        )
+        for program_id, role, count in rows:
+            counts[program_id][role] += count
+    entries = []
+    for program in programs:
+        youth = counts[program.id]["youth"]
+        adults = counts[program.id]["chaperone"] + counts[program.id]["staff"]
+        entries.append(
+            Entry(
+                key=f"youth:{program.id}",
+                kind="youth",
+                day=program.start_date,
+                end_day=program.end_date,
+                title=program.title,
+                direction=program.direction,
+                size=youth + adults,
+                youth_count=youth,
+                adult_count=adults,
+                purpose=program.description,
+                fields=["youth"],
+            )
+        )
+    return entries
+
+
+def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+    promotions = session.scalars(
+        select(Promotion)
+        .where(Promotion.partner_city_id == city.id, Promotion.start_date <= until)
+        .order_by(Promotion.start_date, Promotion.id)
+    )
+    return [
+        Entry(
+            key=f"promotion:{p.id}",
+            kind="promotion",
+            day=p.start_date,
+            end_day=p.end_date,
+            title=p.title,
+            theme=p.theme,
+            medium=p.medium,
+            reach=p.reach,
+        )
+        for p in promotions
+    ]
+
+
+def _event_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+    events = session.scalars(
+        select(RelationshipEvent)
+        .where(RelationshipEvent.partner_city_id == city.id, RelationshipEvent.occurred_on <= until)
+        .order_by(RelationshipEvent.occurred_on, RelationshipEvent.id)
+    )
+    return [
+        Entry(
+            key=f"event:{e.id}",
+            kind="event",
+            day=e.occurred_on,
+            precision=e.precision,
+            title=e.title_ja,
+            title_en=e.title_en,
+            description=e.description_ja,
+            description_en=e.description_en,
+            event_kind=e.kind,
+        )
+        for e in events
+    ]
+
+
+def all_entries(session: Session, city: PartnerCity, milestone: Milestone) -> list[Entry]:
+    """Every record of the partnership up to the anniversary, oldest first (none left out)."""
+    until = milestone.latest_day
+    entries = [
+        *_event_entries(session, city, until),
+        *_delegation_entries(session, city, until),
+        *_youth_entries(session, city, until),
+        *_promotion_entries(session, city, until),
+    ]
+    order = {kind: index for index, kind in enumerate(RECORD_KINDS)}
+    return sorted(entries, key=lambda e: (e.day, order[e.kind], e.key))
+
+
+def find_report(session: Session, city: PartnerCity, ordinal: int) -> HistoryReport | None:
+    """The saved choices for ``city``'s ``ordinal``-th anniversary history, if any."""
+    return session.scalar(
+        select(HistoryReport).where(
+            HistoryReport.partner_city_id == city.id, HistoryReport.ordinal == ordinal
+        )
+    )
+
+
+def build_history(
+    session: Session, city: PartnerCity, ordinal: int | None = None, today: date | None = None
+) -> History:
+    """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary."""
+    today = today or date.today()
+    milestone = (
+        anniversaries.milestone(city, ordinal)
+        if ordinal
+        else anniversaries.next_milestone(city, today)
+    )
+    report = find_report(session, city, milestone.ordinal)
+    excluded = set(report.excluded_records or []) if report else set()
+    entries = all_entries(session, city, milestone)
+    kept = [entry for entry in entries if entry.key not in excluded]
+
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    decades: dict[int, Totals] = defaultdict(Totals)
+    fields: Counter[tuple[str, str]] = Counter()
+    totals = Totals()
+    for entry in kept:
+        by_year[entry.day.year].append(entry)
+        totals.add(entry)
+        decades[entry.day.year // 10 * 10].add(entry)
+        for name in entry.fields:
+            fields[(name, entry.kind)] += 1
+    field_names = list(dict.fromkeys(name for name, _kind in sorted(fields)))
+    by_field = sorted(
+        ((name, fields[(name, "delegation")], fields[(name, "youth")]) for name in field_names),
+        key=lambda row: (-(row[1] + row[2]), row[0]),
+    )
+    return History(
+        city=city,
+        milestone=milestone,
+        report=report,
+        events=[entry for entry in kept if entry.kind == "event"],
+        years=sorted(by_year.items()),
+        totals=totals,
+        by_decade=sorted(decades.items()),
+        by_field=by_field,
+        excluded_count=len(entries) - len(kept),
+    )
+
+
+def summary_paragraph(history: History, language: str) -> str:
+    """A short paragraph built from the figures, in ``language`` (ja or en)."""
+    totals = history.totals
+    with force_locale(language):
+        home = _("Kumamoto City")
+        partner = history.city.name(language)
+        if totals.delegations + totals.youth_programs + totals.promotions == 0:
+            return _(
+                "Since %(year)s, when %(home)s and %(partner)s became partners, no exchanges "
+                "have been recorded in this system yet.",
+                year=history.first_year,
+                home=home,
+                partner=partner,
+            )
+        parts = [
+            _(
+                "Since %(year)s, %(delegations)s delegations have travelled between %(home)s "
+                "and %(partner)s: %(outbound)s sent by %(home)s with %(outbound_people)s "
+                "people, and %(inbound)s received with %(inbound_people)s people.",
+                year=history.first_year,
+                delegations=_thousands(totals.delegations),
+                home=home,
+                partner=partner,
+                outbound=_thousands(totals.delegations_outbound),
+                outbound_people=_thousands(totals.people_outbound),
+                inbound=_thousands(totals.delegations_inbound),
+                inbound_people=_thousands(totals.people_inbound),
+            )
+        ]
+        if totals.youth_programs:
+            parts.append(
+                _(
+                    "%(programs)s youth exchange programmes brought %(people)s young people "
+                    "and their leaders together.",
+                    programs=_thousands(totals.youth_programs),
+                    people=_thousands(totals.youth_participants),
+                )
+            )
+        if totals.promotions:
+            parts.append(
+                _(
+                    "%(home)s was presented to the people of %(partner)s on %(promotions)s "
+                    "occasions.",
+                    home=home,
+                    partner=partner,
+                    promotions=_thousands(totals.promotions),
+                )
+            )
+        if history.by_field:
+            parts.append(
+                _(
+                    "The exchanges were most active in the field of %(field)s.",
+                    field=str(_field_label(history.by_field[0][0])),
+                )
+            )
+        separator = "" if language == "ja" else " "
+        return separator.join(parts)
+
+
+def _thousands(number: int) -> str:
+    return format(number, ",")
+
+
+def _field_label(name: str) -> Any:
+    from exchange_app.vocab import EXCHANGE_FIELD_LABELS
+
+    return EXCHANGE_FIELD_LABELS[name]
+
+
+def appendix_sheets(history: History, entries: list[Entry], language: str) -> list[Any]:
+    """The records of a history as spreadsheet sheets: (title, headers, rows) each."""
+    from exchange_app.services.dates import format_date
+    from exchange_app.vocab import (
+        DIRECTION_LABELS,
+        EXCHANGE_FIELD_LABELS,
+        PROMOTION_MEDIUM_LABELS,
+        PROMOTION_THEME_LABELS,
+        RELATIONSHIP_EVENT_KIND_LABELS,
+    )
+
+    with force_locale(language):
+        excluded = set(history.report.excluded_records or []) if history.report else set()
+        included = _("Included")
+
+        def status(entry: Entry) -> str:
+            return str(_("Left out") if entry.key in excluded else included)
+
+        def fields_text(entry: Entry) -> str:
+            return ", ".join(str(EXCHANGE_FIELD_LABELS[f]) for f in entry.fields)
+
+        sheets = [
+            (
+                _("Delegations"),
+                [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Head"),
+                 _("Members"), _("Purpose"), _("Fields of exchange"), _("In the history")],
+                [[e.key.split(":")[1], e.day, e.end_day, str(DIRECTION_LABELS[e.direction]),
+                  e.title, e.head, e.size, e.purpose, fields_text(e), status(e)]
+                 for e in entries if e.kind == "delegation"],
+            ),
+            (
+                _("Youth programmes"),
+                [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Young people"),
+                 _("Leaders"), _("In the history")],
+                [[e.key.split(":")[1], e.day, e.end_day, str(DIRECTION_LABELS[e.direction]),
+                  e.title, e.youth_count, e.adult_count, status(e)]
+                 for e in entries if e.kind == "youth"],
+            ),
+            (
+                _("Promotions"),
+                [_("ID"), _("Start"), _("End"), _("Title"), _("Theme"), _("Medium"),
+                 _("Reach"), _("In the history")],
+                [[e.key.split(":")[1], e.day, e.end_day, e.title,
+                  str(PROMOTION_THEME_LABELS[e.theme]), str(PROMOTION_MEDIUM_LABELS[e.medium]),
+                  e.reach, status(e)]
+                 for e in entries if e.kind == "promotion"],
+            ),
+            (
+                _("Relationship events"),
+                [_("ID"), _("Date"), _("Kind"), _("Title"), _("Description"), _("In the history")],
+                [[e.key.split(":")[1], format_date(e.day, language, e.precision),
+                  str(RELATIONSHIP_EVENT_KIND_LABELS[e.event_kind]), e.title_in(language),
+                  e.description_in(language), status(e)]
+                 for e in entries if e.kind == "event"],
+            ),
+        ]
+        return [(str(title), [str(h) for h in headers], rows) for title, headers, rows in sheets]
+
+
+def new_report(session: Session, city: PartnerCity, ordinal: int) -> HistoryReport:
+    """Add the saved choices for a history not edited before (defaults: Japanese, nothing out)."""
+    report = HistoryReport(
+        partner_city_id=city.id,
+        ordinal=anniversaries.milestone(city, ordinal).ordinal,
+        language="ja",
+        excluded_records=[],
+        photo_captions=[],
+    )
+    report.partner_city = city
+    session.add(report)
+    session.flush()
+    return report
