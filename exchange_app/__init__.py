@@ -292,7 +292,7 @@ def _init_templates(app: Flask) -> None:
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:
-        from exchange_app.navigation import NAV_ITEMS
+        from exchange_app.navigation import NAV_ITEMS, active_item
 
         return {
             "can": can,
@@ -300,6 +300,7 @@ def _init_templates(app: Flask) -> None:
             "lang": current_language(),
             "url_for_lang": url_for_lang,
             "nav_items": [item for item in NAV_ITEMS if item.endpoint in app.view_functions],
+            "active_nav": active_item(request.endpoint) if has_request_context() else None,
         }
 
     app.jinja_env.filters["wareki"] = dates.wareki
