@@ -82,7 +82,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     logging.getLogger("exchange_app").setLevel(logging.INFO)
+    _init_security_log()
     return app
+
+
+def _init_security_log() -> None:
+    """Security events go to stderr (the server's error log) as one JSON object a line."""
+    logger = logging.getLogger("exchange_app.security")
+    if not any(getattr(h, "exchange_app_security", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.exchange_app_security = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = True
 
 
 def _instance_secret_key(app: Flask) -> str:
@@ -200,8 +212,9 @@ def _init_request_hooks(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user.is_authenticated and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "private, no-cache"
+        if current_user.is_authenticated and request.endpoint != "static":
+            # Pages behind sign-in may show personal data: never keep them in any cache.
+            response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
         return response
 

@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_group)
     app.cli.add_command(ensure_admin_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db")
@@ -149,3 +151,32 @@ def ensure_admin_command(email: str) -> None:
     click.echo(f"  password: {password}")
     click.echo("This password is shown only once. Change it after signing in.")
     click.echo("=" * 64)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target: str) -> None:
+    """Write a consistent copy of the database to TARGET (safe while the app is serving)."""
+    from exchange_app.services import backups
+
+    try:
+        backups.backup(current_app.config["DATABASE_URL"], target)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE."""
+    from exchange_app.services import backups
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        backups.restore(current_app.config["DATABASE_URL"], source)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"database restored from {source}")

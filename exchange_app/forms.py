@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -54,3 +55,17 @@ def no_control_characters(_form: Any, field: Any) -> None:
     value = field.data or ""
     if isinstance(value, str) and any(ord(c) < 32 and c not in "\n\r\t" for c in value):
         raise ValidationError(_l("This text contains characters that cannot be stored."))
+
+
+def http_url(_form: Any, field: Any) -> None:
+    """Accept only absolute http:// or https:// addresses (no javascript:, data:, ...)."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(ord(c) < 33 for c in value)
+    ):
+        raise ValidationError(_l("Enter an address starting with http:// or https://."))
