@@ -10,7 +10,8 @@ import secrets
 import uuid
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask.globals import request_ctx
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
@@ -166,6 +167,12 @@ def _init_request_hooks(app: Flask) -> None:
     from exchange_app.services import accounts
 
     @app.before_request
+    def refuse_untrusted_host() -> None:
+        # Flask leaves the request without a URL adapter when TRUSTED_HOSTS refuses the Host.
+        if request_ctx.url_adapter is None:
+            abort(400)
+
+    @app.before_request
     def remember_language() -> None:
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
@@ -223,6 +230,9 @@ def _init_error_handlers(app: Flask) -> None:
     from exchange_app.security_log import security_event
 
     def render_error(status: int, message: str | None = None, incident: str | None = None) -> Any:
+        if request_ctx.url_adapter is None:
+            # The Host header was refused (TRUSTED_HOSTS): no URL can be built, so no page.
+            return Response(f"{status}\n", status=status, mimetype="text/plain")
         if request.path.startswith("/api/"):
             return jsonify(error=status, message=message, incident=incident), status
         return (
