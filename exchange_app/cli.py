@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from exchange_app import migrate
 from exchange_app.db import get_session
@@ -155,6 +156,7 @@ def ensure_admin_command(email: str) -> None:
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
 def backup_command(target: str) -> None:
     """Write a consistent copy of the database to TARGET (safe while the app is serving)."""
     from exchange_app.services import backups
@@ -169,6 +171,7 @@ def backup_command(target: str) -> None:
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
 def restore_command(source: str, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE."""
     from exchange_app.services import backups
