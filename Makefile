@@ -36,7 +36,7 @@ translations:
 # For developers: pick up new strings, then translate them in the .po files.
 translations-update:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o exchange_app/translations/messages.pot .
-	$(BIN)/pybabel update -i exchange_app/translations/messages.pot -d exchange_app/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i exchange_app/translations/messages.pot -d exchange_app/translations --no-fuzzy-matching
 	$(BIN)/python scripts/i18n.py fill-en
 	@$(BIN)/python scripts/i18n.py missing || echo "^ these strings still need a Japanese translation (exchange_app/translations/ja)"
 
