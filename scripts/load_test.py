@@ -386,6 +386,25 @@ def take_backup(database_url: str, target: str, tally: Tally) -> str:
     return result.stdout.strip()
 
 
+def restore_into_scratch(database_url: str, backup_file: str) -> str:
+    """Restore a PostgreSQL backup into ``<database>_restored`` (emptied first); its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from exchange_app.services import backups
+
+    url = make_url(database_url)
+    target = url.set(database=f"{url.database}_restored")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    rendered = target.render_as_string(hide_password=False)
+    backups.restore(rendered, backup_file)
+    return rendered
+
+
 def run(
     database_url: str,
     *,
@@ -446,6 +465,9 @@ def run(
         findings["missing_from_backup"] = [e for e, c in backup_counts.items() if c != 1][:10]
     else:
         findings["backup_size"] = os.path.getsize(backup_file)
+        restored = restore_into_scratch(database_url, backup_file)
+        backup_counts = count_emails(restored, tally.acknowledged_before_backup)
+        findings["missing_from_backup"] = [e for e, c in backup_counts.items() if c != 1][:10]
     findings["ok"] = bool(
         findings["acknowledged"] > 0
         and findings["workers_killed"] > 0

@@ -59,7 +59,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         seed_reference_data(session)
         session.commit()
     engine.dispose()
-    os.environ.setdefault("EXCHANGE_APP_INSTANCE_PATH", os.path.join(folder, "instance"))
     app = create_app({"DATABASE_URL": url, "WTF_CSRF_ENABLED": True, "TESTING": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
