@@ -161,3 +161,11 @@ def test_the_default_upload_limit_is_set():
     import config
 
     assert 0 < config.Config.MAX_CONTENT_LENGTH <= 50 * 1024 * 1024
+
+
+def test_forms_with_too_many_fields_are_refused(client, auth):
+    """Like Django's DATA_UPLOAD_MAX_NUMBER_FIELDS: a flood of form parts is cut off."""
+    auth.login("admin")
+    flood = {f"field{n}": "x" for n in range(1500)}
+    response = client.post("/admin/users/new", data=flood, content_type="multipart/form-data")
+    assert response.status_code == 413

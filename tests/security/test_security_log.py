@@ -124,3 +124,53 @@ def test_audit_entries_can_still_be_added_and_read(db, entry):
     audit.record(db, "update", "partner_city", 1, changes={"notes": ["b", "c"]})
     db.commit()
     assert len(audit.history_of(db, "partner_city", 1)) == 2
+
+
+# --- personal data --------------------------------------------------------------
+
+
+@pytest.fixture
+def personal_route(app):
+    from exchange_app.auth.permissions import PERSONAL_DATA, requires
+
+    @requires(PERSONAL_DATA)
+    def participant(person_id: int) -> str:
+        return f"participant {person_id}"
+
+    app.add_url_rule("/test-personal/<int:person_id>", "test_personal", participant)
+    return "/test-personal/7"
+
+
+def test_personal_data_views_are_logged(client, auth, seclog, personal_route):
+    user = auth.login("coordinator")
+    seclog.clear()
+    assert client.get(personal_route + "?format=xlsx").status_code == 200
+    (event,) = events(seclog)
+    assert event["event"] == "personal_data_access"
+    assert event["user_id"] == user.id
+    assert event["view_args"] == {"person_id": 7} and event["query"] == "format=xlsx"
+
+
+def test_refused_personal_data_is_logged_as_forbidden_not_as_access(
+    client, auth, seclog, personal_route
+):
+    auth.login("staff")
+    seclog.clear()
+    assert client.get(personal_route).status_code == 403
+    assert [e["event"] for e in events(seclog)] == ["forbidden"]
+
+
+def test_every_personal_data_route_logs_its_access(app, client, db, auth, seclog):
+    """Walks the URL map: any route guarded by PERSONAL_DATA writes a log line per GET."""
+    from exchange_app.auth.permissions import PERSONAL_DATA
+    from tests.security.conftest import app_rules, rule_url
+
+    auth.login("coordinator")
+    for rule in app_rules(app):
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "required_permission", None) != PERSONAL_DATA or "GET" not in rule.methods:
+            continue
+        url = rule_url(app, rule, db)
+        seclog.clear()
+        assert client.get(url).status_code == 200, url
+        assert "personal_data_access" in [e["event"] for e in events(seclog)], url

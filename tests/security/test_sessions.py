@@ -228,3 +228,37 @@ def test_ending_all_sessions_keeps_none_alive(db, make_user):
     db.flush()
     for token in tokens:
         assert accounts.find_live_session(db, token, user.id, timedelta(hours=12)) is None
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com",
+        "\\\\evil.example.com",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x=1",
+        " //evil.example.com",
+    ],
+)
+def test_sign_in_never_redirects_off_site(client, make_user, target):
+    user = make_user("viewer")
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"email": user.email, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert "evil" not in location and "javascript" not in location and "\n" not in location
+
+
+def test_sign_in_returns_to_a_page_on_this_site(client, make_user):
+    user = make_user("viewer")
+    response = client.post(
+        "/auth/login",
+        query_string={"next": "/partners/guilin?lang=en"},
+        data={"email": user.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/partners/guilin?lang=en"
