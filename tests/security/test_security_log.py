@@ -174,3 +174,20 @@ def test_every_personal_data_route_logs_its_access(app, client, db, auth, seclog
         seclog.clear()
         assert client.get(url).status_code == 200, url
         assert "personal_data_access" in [e["event"] for e in events(seclog)], url
+
+
+def test_password_and_account_changes_are_logged(client, auth, make_user, seclog, db):
+    admin = auth.login("admin")
+    target = make_user("viewer")
+    db.refresh(target)
+    seclog.clear()
+    client.post(
+        f"/admin/users/{target.id}",
+        data={"display_name": "T", "role": "staff", "version": str(target.version)},
+    )
+    client.post(f"/admin/users/{target.id}/password", data={"pw-password": "a new one for 熊本"})
+    logged = events(seclog)
+    assert [e["event"] for e in logged] == ["account_changed", "password_reset"]
+    assert logged[0]["changes"] == {"role": ["viewer", "staff"], "active": [True, False]}
+    assert all(e["user_id"] == admin.id and e["target_user_id"] == target.id for e in logged)
+    assert "熊本" not in seclog.text
