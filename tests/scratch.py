@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import sys
 from types import ModuleType
 
@@ -48,8 +49,8 @@ def load_test_module() -> ModuleType:
     return module
 
 
-def port_for(name: str) -> int:
-    """A loopback port for one kind of server test; SQLite and PostgreSQL runs differ."""
-    base = {"load": 5090, "throttle": 5092}[name]
-    backend = make_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://").get_backend_name()
-    return base + (1 if backend == "postgresql" else 0)
+def free_port() -> int:
+    """A loopback port nobody is listening on right now (for a gunicorn of a test)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

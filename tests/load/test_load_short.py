@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.scratch import load_test_module, port_for, scratch_database_url
+from tests.scratch import free_port, load_test_module, scratch_database_url
 
 SECONDS = 20
 
@@ -21,7 +21,7 @@ def test_acknowledged_writes_survive_killed_workers(tmp_path):
     load_test = load_test_module()
     url = scratch_database_url("load", str(tmp_path))
     findings = load_test.run(
-        url, seconds=SECONDS, clients=20, kill_every=3, port=port_for("load"), workers=3
+        url, seconds=SECONDS, clients=20, kill_every=3, port=free_port(), workers=3
     )
     report = json.dumps(findings, ensure_ascii=False, indent=2)
     assert findings["workers_killed"] >= 3, report

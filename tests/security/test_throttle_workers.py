@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.scratch import load_test_module, port_for, scratch_database_url
+from tests.scratch import free_port, load_test_module, scratch_database_url
 
 THROTTLED = "ログインの失敗が多すぎます"
 
@@ -22,7 +22,7 @@ def server(tmp_path):
     load_test = load_test_module()
     url = scratch_database_url("throttle", str(tmp_path))
     load_test.prepare_database(url)
-    server = load_test.Server(url, port_for("throttle"), workers=3, logdir=str(tmp_path))
+    server = load_test.Server(url, free_port(), workers=3, logdir=str(tmp_path))
     server.start()
     yield load_test, server
     server.stop()
