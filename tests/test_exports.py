@@ -25,12 +25,12 @@ def test_plain_text_and_numbers_untouched() -> None:
 
 
 def test_xlsx_cells_are_values_not_formulas() -> None:
-    content = xlsx_bytes(["件名", "人数", "日付"], [['=HYPERLINK("x")', 3, date(2024, 4, 1)]])
+    content = xlsx_bytes(["件名", "人数", "日付"], [["=HYPERLINK(\"x\")", 3, date(2024, 4, 1)]])
     sheet = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in sheet[1]] == ["件名", "人数", "日付"]
     cell = sheet["A2"]
     assert cell.data_type == "s"
-    assert cell.value == '\'=HYPERLINK("x")'
+    assert cell.value == "'=HYPERLINK(\"x\")"
     assert sheet["B2"].value == 3
 
 
