@@ -173,6 +173,14 @@ def _init_request_hooks(app: Flask) -> None:
             abort(400)
 
     @app.before_request
+    def refuse_nul_characters() -> None:
+        # No text column can hold U+0000 (PostgreSQL refuses it outright): such input is
+        # never legitimate, so it is refused before it reaches a query.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if any("\x00" in key or "\x00" in value for key, value in fields):
+            abort(400)
+
+    @app.before_request
     def remember_language() -> None:
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
