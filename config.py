@@ -37,7 +37,10 @@ class Config:
     SESSION_COOKIE_NAME = "exchange_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # HSTS only where the app is served over HTTPS.
+    HSTS_ENABLED = _env_bool("HSTS_ENABLED", False)
+    # Served over HTTPS (HSTS on): cookies are sent over HTTPS only.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", HSTS_ENABLED)
     # Remember-me is never issued; the cookie flags are set in case it ever is.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -60,9 +63,6 @@ class Config:
         if os.environ.get("TRUSTED_HOSTS")
         else None
     )
-    # HSTS only where the app is served over HTTPS.
-    HSTS_ENABLED = _env_bool("HSTS_ENABLED", False)
-
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
     PAGE_SIZE = 25
 

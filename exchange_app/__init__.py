@@ -9,9 +9,11 @@ import os
 import secrets
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Flask,
+    abort,
     flash,
     has_request_context,
     jsonify,
@@ -21,6 +23,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.globals import request_ctx
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
@@ -99,7 +102,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     logging.getLogger("exchange_app").setLevel(logging.INFO)
+    _init_security_log()
     return app
+
+
+def _init_security_log() -> None:
+    """Security events go to stderr (the server's error log) as one JSON object a line."""
+    logger = logging.getLogger("exchange_app.security")
+    if not any(getattr(h, "exchange_app_security", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.exchange_app_security = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = True
 
 
 def _instance_secret_key(app: Flask) -> str:
@@ -173,6 +188,20 @@ def _init_request_hooks(app: Flask) -> None:
     from exchange_app.services import accounts
 
     @app.before_request
+    def refuse_untrusted_host() -> None:
+        # Flask leaves the request without a URL adapter when TRUSTED_HOSTS refuses the Host.
+        if request_ctx.url_adapter is None:
+            abort(400)
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        # No text column can hold U+0000 (PostgreSQL refuses it outright): such input is
+        # never legitimate, so it is refused before it reaches a query.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if any("\x00" in key or "\x00" in value for key, value in fields):
+            abort(400)
+
+    @app.before_request
     def remember_language() -> None:
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
@@ -219,8 +248,9 @@ def _init_request_hooks(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user.is_authenticated and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "private, no-cache"
+        if current_user.is_authenticated and request.endpoint != "static":
+            # Pages behind sign-in may show personal data: never keep them in any cache.
+            response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
         return response
 
@@ -229,6 +259,9 @@ def _init_error_handlers(app: Flask) -> None:
     from exchange_app.security_log import security_event
 
     def render_error(status: int, message: str | None = None, incident: str | None = None) -> Any:
+        if request_ctx.url_adapter is None:
+            # The Host header was refused (TRUSTED_HOSTS): no URL can be built, so no page.
+            return Response(f"{status}\n", status=status, mimetype="text/plain")
         if request.path.startswith("/api/"):
             return jsonify(error=status, message=message, incident=incident), status
         return (
@@ -315,9 +348,9 @@ def _init_templates(app: Flask) -> None:
 
 
 def url_for_lang(language: str) -> str:
-    """The current page's URL with the language switched."""
-    args = dict(request.args)
+    """The current page's URL with the language switched (other query values kept)."""
+    if request.method != "GET":
+        return url_for("main.home", lang=language)
+    args = request.args.copy()
     args["lang"] = language
-    if request.endpoint and request.method == "GET":
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
-    return url_for("main.home", lang=language)
+    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"

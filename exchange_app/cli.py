@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from exchange_app import migrate
 from exchange_app.db import get_session
@@ -27,6 +28,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(indicators_cli.kpi_command)
     register_import_commands(app)
     history_cli.init_app(app)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db")
@@ -188,3 +191,32 @@ def demo_data_command(scale: int, force: bool, seed: int) -> None:
     click.echo(
         ", ".join(f"{count:,} {kind}" for kind, count in counts.items()) + " added (demo data)"
     )
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target: str) -> None:
+    """Write a consistent copy of the database to TARGET (safe while the app is serving)."""
+    from exchange_app.services import backups
+
+    try:
+        backups.backup(current_app.config["DATABASE_URL"], target)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE."""
+    from exchange_app.services import backups
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        backups.restore(current_app.config["DATABASE_URL"], source)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"database restored from {source}")

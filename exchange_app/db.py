@@ -50,6 +50,9 @@ def sqlite_url_for_instance(app: Flask) -> str:
     return "sqlite:///" + os.path.join(app.instance_path, "exchange_app.sqlite3")
 
 
+_SQLITE_BEGIN = {"DEFERRED": "BEGIN DEFERRED", "IMMEDIATE": "BEGIN IMMEDIATE"}
+
+
 def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = 15000, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
     parsed = make_url(url)
@@ -78,7 +81,7 @@ def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = 15000, **kwargs:
         # then queue on busy_timeout instead of failing with "database is locked"
         # when a deferred read transaction tries to upgrade.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.exec_driver_sql(_SQLITE_BEGIN[mode])
 
     return engine
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 from wtforms import HiddenField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -15,6 +18,31 @@ class VersionedForm(FlaskForm):
     """A form for an editable record; ``version`` is the version the user loaded."""
 
     version = HiddenField()
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """A submitted form is always bound, even if the request sent no fields at all.
+
+            (Flask-WTF would otherwise fall back to the record's own values and an
+            empty POST would save them unchecked.)
+            """
+            wrapped = super().wrap_formdata(form, formdata)
+            if wrapped is None and formdata is _Auto and _is_submitted():
+                return request.form
+            return wrapped
+
+    def process(
+        self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
+    ) -> None:
+        """Fill the fields; a submitted ``version`` is only ever what the browser sent back.
+
+        Without this, a POST that leaves ``version`` out would take the record's current
+        version from ``obj`` and silently pass the lost-update check.
+        """
+        super().process(formdata, obj, data, **kwargs)
+        raw = self.version.raw_data
+        if raw is not None:
+            self.version.data = raw[0] if raw else None
 
     # Fields that never reach the record, whatever the request contains.
     NOT_POPULATED = frozenset({"version", "csrf_token", "submit"})
@@ -55,3 +83,17 @@ def no_control_characters(_form: Any, field: Any) -> None:
     value = field.data or ""
     if isinstance(value, str) and any(ord(c) < 32 and c not in "\n\r\t" for c in value):
         raise ValidationError(_l("This text contains characters that cannot be stored."))
+
+
+def http_url(_form: Any, field: Any) -> None:
+    """Accept only absolute http:// or https:// addresses (no javascript:, data:, ...)."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(ord(c) < 33 for c in value)
+    ):
+        raise ValidationError(_l("Enter an address starting with http:// or https://."))

@@ -14,6 +14,7 @@ from exchange_app.admin.forms import EditUserForm, NewUserForm, ResetPasswordFor
 from exchange_app.auth.permissions import ADMINISTER, requires
 from exchange_app.db import get_session
 from exchange_app.models import User
+from exchange_app.security_log import security_event
 from exchange_app.services import accounts, audit
 from exchange_app.services.pagination import paginate
 from exchange_app.services.passwords_messages import password_policy_message
@@ -106,10 +107,16 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
             user.display_name = (form.display_name.data or "").strip()
             user.role = form.role.data or user.role
             accounts.set_active(db, user, bool(form.active.data))
-            audit.record(
-                db, "update", "user", user.id, changes=audit.diff(before, audit.snapshot(user))
-            )
+            changes = audit.diff(before, audit.snapshot(user))
+            audit.record(db, "update", "user", user.id, changes=changes)
             db.commit()
+            if {"role", "active"} & set(changes):
+                security_event(
+                    "account_changed",
+                    user_id=current_user.id,
+                    target_user_id=user.id,
+                    changes={k: v for k, v in changes.items() if k in ("role", "active")},
+                )
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template(
@@ -134,6 +141,7 @@ def reset_password(user_id: int) -> str | Response | tuple[str, int]:
         else:
             audit.record(db, "update", "user", user.id, summary="password reset")
             db.commit()
+            security_event("password_reset", user_id=current_user.id, target_user_id=user.id)
             flash(_("The password has been set. The user's sessions have been ended."), "success")
             return redirect(url_for("admin.users"))
     return render_template(

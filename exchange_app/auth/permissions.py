@@ -35,6 +35,26 @@ def can(permission: str) -> bool:
     return bool(current_user.is_authenticated and role_can(current_user.role, permission))
 
 
+def log_personal_data_access(**details: Any) -> None:
+    """Write a security log line for a view or export of minors' personal data.
+
+    Views guarded by ``requires(PERSONAL_DATA)`` call this by themselves; call it directly
+    where personal data is shown or exported under a plain ``can(PERSONAL_DATA)`` check.
+    """
+    from flask import request
+
+    from exchange_app.security_log import security_event
+
+    security_event(
+        "personal_data_access",
+        user_id=current_user.id if current_user.is_authenticated else None,
+        endpoint=request.endpoint,
+        view_args=request.view_args or None,
+        query=request.query_string.decode("utf-8", "replace") or None,
+        **details,
+    )
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,6 +66,8 @@ def requires(permission: str) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not can(permission):
                 abort(403)
+            if permission == PERSONAL_DATA:
+                log_personal_data_access()
             return view(*args, **kwargs)
 
         wrapped.required_permission = permission  # type: ignore[attr-defined]

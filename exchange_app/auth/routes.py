@@ -127,6 +127,7 @@ def change_password() -> str | Response:
                 )
                 db.commit()
                 session[SESSION_TOKEN_KEY] = token
+                security_event("password_changed", user_id=user.id)
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -111,7 +111,9 @@ def index() -> Any:
             return jsonify(next=target)
         return redirect(target, 303)
     if form.is_submitted() and _wants_json():
-        return jsonify(error=" ".join(e for errors in form.errors.values() for e in errors)), 400
+        return jsonify(
+            error=" ".join(str(e) for errors in form.errors.values() for e in errors)
+        ), 400
     return _index_page(form, status=400 if form.is_submitted() else 200)
 
 
@@ -172,8 +174,7 @@ def confirm(token: str) -> Any:
     counts = plan.counts
     flash(
         _(
-            "Imported %(file)s: %(created)s created, %(updated)s updated, "
-            "%(unchanged)s unchanged.",
+            "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
             file=stored.filename,
             created=len(result["created"]),
             updated=len(result["updated"]),

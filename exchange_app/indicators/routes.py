@@ -245,7 +245,9 @@ def refreeze(code: str, year: int) -> Response | tuple[str, int]:
     form = RefreezeForm()
     session = get_session()
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Please try again."), "danger")
+        flash(
+            " ".join(str(error) for error in form.reason.errors) or _("Please try again."), "danger"
+        )
         return redirect(url_for("indicators.records", code=code, year=year))
     try:
         service.refreeze_computed(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from exchange_app.db import Base, UTCDateTime, utcnow
 from exchange_app.models.mixins import one_of
@@ -34,3 +34,26 @@ class AuditEntry(Base):
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper: Any, _connection: Any, target: AuditEntry) -> None:
+    raise AuditTrailIsAppendOnly(f"audit entry {target.id} cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper: Any, _connection: Any, target: AuditEntry) -> None:
+    raise AuditTrailIsAppendOnly(f"audit entry {target.id} cannot be removed")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """``update(AuditEntry)`` / ``delete(AuditEntry)`` statements are refused as well."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEntry for mapper in state.all_mappers
+    ):
+        raise AuditTrailIsAppendOnly("audit entries cannot be changed or removed")

@@ -1,0 +1,132 @@
+"""ASVS V2 (authentication): password storage, policy and the sign-in failure limit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from exchange_app.models import LoginFailure
+from exchange_app.services import accounts
+from tests.conftest import PASSWORD
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters(make_user):
+    user = make_user("viewer")
+    assert user.password_hash.startswith("$argon2id$")
+    # OWASP: at least 19 MiB of memory, 2 iterations, 1 degree of parallelism.
+    assert "m=19456,t=2,p=1" in user.password_hash
+    assert PASSWORD not in user.password_hash
+
+
+def test_the_same_password_hashes_differently_each_time():
+    assert accounts.hash_password("the same passphrase") != accounts.hash_password(
+        "the same passphrase"
+    )
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "熊本城の石垣は武者返し",  # Japanese only, 11 chars + more below
+        "Ünïcödé pässwörd ✓ 🔐 mixed",
+        "x" * 10 + "long passphrase " * 15,  # 250 characters
+    ],
+)
+def test_long_and_unicode_passwords_are_accepted(db, password):
+    password = password if len(password) >= 12 else password + "と阿蘇"
+    user = accounts.create_user(
+        db, email="unicode@example.org", display_name="U", role="viewer", password=password
+    )
+    assert accounts.verify_password(user.password_hash, password)
+    assert not accounts.verify_password(user.password_hash, password + "!")
+
+
+def test_unicode_passwords_match_whatever_the_normal_form():
+    hashed = accounts.hash_password("ｐａｓｓｗｏｒｄ熊本 full width")
+    assert accounts.verify_password(hashed, "password熊本 full width")
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("password1234", "too_common"),
+        ("qwertyuiop123", "too_common"),
+        ("aaaaaaaaaaaaaaaa", "too_common"),
+        ("short", "too_short"),
+        ("x" * 257, "too_long"),
+    ],
+)
+def test_weak_passwords_are_refused(password, reason):
+    with pytest.raises(accounts.PasswordPolicyError) as raised:
+        accounts.check_password_policy(password)
+    assert str(raised.value) == reason
+
+
+def test_the_e_mail_address_is_refused_as_password():
+    with pytest.raises(accounts.PasswordPolicyError):
+        accounts.check_password_policy("someone.long@example.org", "someone.long@example.org")
+
+
+def test_an_admin_cannot_set_a_common_password(client, auth, db):
+    auth.login("admin")
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "new@example.org",
+            "display_name": "New",
+            "role": "viewer",
+            "password": "password1234",
+        },
+    )
+    assert response.status_code == 200
+    assert accounts.find_user_by_email(db, "new@example.org") is None
+
+
+THROTTLED = "ログインの失敗が多すぎます"
+
+
+def attempt(client, email, password):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+def test_ten_failures_then_even_the_right_password_must_wait(client, make_user, db):
+    user = make_user("viewer")
+    for _ in range(10):
+        assert attempt(client, user.email, "wrong password guess").status_code == 401
+    response = attempt(client, user.email, PASSWORD)
+    assert response.status_code == 401
+    assert THROTTLED in response.get_data(as_text=True)
+    count = db.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.email == user.email))
+    assert count == 10, "failures are kept in the database (shared by every worker)"
+
+
+def test_nine_failures_still_let_the_right_password_in(client, make_user):
+    user = make_user("viewer")
+    for _ in range(9):
+        attempt(client, user.email, "wrong password guess")
+    assert attempt(client, user.email, PASSWORD).status_code == 302
+
+
+def test_the_limit_holds_for_a_new_process(app, make_user, db):
+    """The count lives in the database: a fresh app (another worker) sees it too."""
+    from exchange_app.db import Database
+
+    user = make_user("viewer")
+    for _ in range(10):
+        accounts.record_failure(db, user.email, "192.0.2.1")
+    db.commit()
+    wait = accounts.retry_after(db, user.email, 10, timedelta(minutes=15))
+    assert 0 < wait <= 15 * 60
+    other_worker = app.test_client()
+    assert isinstance(app.extensions["exchange_app.db"], Database)
+    assert attempt(other_worker, user.email.upper(), PASSWORD).status_code == 401
+
+
+def test_unknown_accounts_are_throttled_too(client):
+    for _ in range(10):
+        attempt(client, "nobody@example.org", "guess guess guess")
+    response = attempt(client, "nobody@example.org", "guess guess guess")
+    assert response.status_code == 401
+    assert THROTTLED in response.get_data(as_text=True)
