@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from exchange_app import migrate
 from tests.conftest import reset_database
+from tests.scratch import scratch_database_url
 
 
 @pytest.fixture
 def scratch_url(tmp_path) -> str:
     """An empty database of the same kind as the one under test."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + str(tmp_path / "migrations.sqlite3")
-    url = make_url(base)
-    scratch = url.set(database=f"{url.database}_migrations")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": scratch.database}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    admin.dispose()
-    rendered = scratch.render_as_string(hide_password=False)
-    reset_database(rendered)
-    return rendered
+    url = scratch_database_url("migrations", str(tmp_path))
+    reset_database(url)
+    return url
 
 
 def test_exactly_one_head() -> None:
