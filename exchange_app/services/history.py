@@ -155,6 +155,8 @@ class History:
     by_decade: list[tuple[int, Totals]]
     by_field: list[tuple[str, int, int]]
     excluded_count: int
+    # Records of a year counted in the figures but not written out in the chronology.
+    more_by_year: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -170,6 +172,34 @@ class History:
     def entries(self) -> list[Entry]:
         """The chronology, flattened."""
         return [entry for _year, entries in self.years for entry in entries]
+
+    @property
+    def not_written_out(self) -> int:
+        """Records counted in the figures that the chronology does not list one by one."""
+        return sum(self.more_by_year.values())
+
+
+# The most records a year of the chronology lists one by one. A city office records a
+# handful a year; at many times that volume a year lists its relationship events and
+# its largest exchanges, says how many more there were, and the figures count them all.
+CHRONOLOGY_PER_YEAR = 15
+KIND_WEIGHT = {"event": 0, "delegation": 1, "youth": 2, "promotion": 3}
+
+
+def written_out(entries: list[Entry], limit: int) -> list[Entry]:
+    """The entries of one year the chronology lists: all if few, else the most notable.
+
+    Relationship events always; then delegations, youth exchanges and promotions, the
+    largest first (members, participants, reach); kept in date order.
+    """
+    if len(entries) <= limit:
+        return entries
+    ranked = sorted(
+        entries,
+        key=lambda e: (KIND_WEIGHT[e.kind], -(e.size or e.reach or 0), e.day, e.key),
+    )
+    chosen = {entry.key for entry in ranked[: max(limit, sum(e.kind == "event" for e in entries))]}
+    return [entry for entry in entries if entry.key in chosen]
 
 
 def _delegation_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
@@ -304,9 +334,17 @@ def find_report(session: Session, city: PartnerCity, ordinal: int) -> HistoryRep
 
 
 def build_history(
-    session: Session, city: PartnerCity, ordinal: int | None = None, today: date | None = None
+    session: Session,
+    city: PartnerCity,
+    ordinal: int | None = None,
+    today: date | None = None,
+    per_year: int = CHRONOLOGY_PER_YEAR,
 ) -> History:
-    """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary."""
+    """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary.
+
+    The figures count every record kept; the chronology lists at most ``per_year``
+    records a year (see ``written_out``).
+    """
     today = today or date.today()
     milestone = (
         anniversaries.milestone(city, ordinal)
@@ -333,12 +371,20 @@ def build_history(
         ((name, fields[(name, "delegation")], fields[(name, "youth")]) for name in field_names),
         key=lambda row: (-(row[1] + row[2]), row[0]),
     )
+    years = []
+    more_by_year = {}
+    for year, year_entries in sorted(by_year.items()):
+        listed = written_out(year_entries, per_year)
+        years.append((year, listed))
+        if len(listed) < len(year_entries):
+            more_by_year[year] = len(year_entries) - len(listed)
     return History(
         city=city,
         milestone=milestone,
         report=report,
         events=[entry for entry in kept if entry.kind == "event"],
-        years=sorted(by_year.items()),
+        years=years,
+        more_by_year=more_by_year,
         totals=totals,
         by_decade=sorted(decades.items()),
         by_field=by_field,

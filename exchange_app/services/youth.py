@@ -256,23 +256,30 @@ def get_program(session: Session, program_id: int) -> YouthProgram | None:
     )
 
 
-def program_participants(session: Session, program_id: int) -> list[Participant]:
+# Participants listed per page on a programme's page.
+PARTICIPANTS_PER_PAGE = 50
+
+
+def program_participants_statement(program_id: int) -> Select[tuple[Participant]]:
     """A programme's participants: youth first, then by kana name."""
     role_order = case(
         {role: index for index, role in enumerate(PARTICIPANT_ROLES)}, value=Participant.role
     )
-    return list(
-        session.scalars(
-            select(Participant)
-            .where(Participant.program_id == program_id)
-            .order_by(
-                role_order,
-                Participant.family_name_kana,
-                Participant.given_name_kana,
-                Participant.id,
-            )
+    return (
+        select(Participant)
+        .where(Participant.program_id == program_id)
+        .order_by(
+            role_order,
+            Participant.family_name_kana,
+            Participant.given_name_kana,
+            Participant.id,
         )
     )
+
+
+def program_participants(session: Session, program_id: int) -> list[Participant]:
+    """Every participant of a programme, in list order (for the export)."""
+    return list(session.scalars(program_participants_statement(program_id)))
 
 
 # --- Participants -----------------------------------------------------------------------
