@@ -16,10 +16,11 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from exchange_app.models import (
     Delegation,
+    DelegationField,
     HistoryReport,
     Participant,
     PartnerCity,
@@ -182,7 +183,7 @@ class History:
 # The most records a year of the chronology lists one by one. A city office records a
 # handful a year; at many times that volume a year lists its relationship events and
 # its largest exchanges, says how many more there were, and the figures count them all.
-CHRONOLOGY_PER_YEAR = 15
+CHRONOLOGY_PER_YEAR = 8
 KIND_WEIGHT = {"event": 0, "delegation": 1, "youth": 2, "promotion": 3}
 
 
@@ -202,11 +203,33 @@ def written_out(entries: list[Entry], limit: int) -> list[Entry]:
     return [entry for entry in entries if entry.key in chosen]
 
 
+# The entries are read as plain rows, not as ORM objects: a long partnership has
+# thousands of records and the document needs only a few columns of each.
+
+
 def _delegation_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    delegations = session.scalars(
-        select(Delegation)
-        .options(selectinload(Delegation.field_rows))
-        .where(Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+    matching = (Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+    fields: dict[int, list[str]] = defaultdict(list)
+    for delegation_id, name in session.execute(
+        select(DelegationField.delegation_id, DelegationField.field)
+        .join(Delegation, Delegation.id == DelegationField.delegation_id)
+        .where(*matching)
+        .order_by(DelegationField.delegation_id, DelegationField.field)
+    ):
+        fields[delegation_id].append(name)
+    rows = session.execute(
+        select(
+            Delegation.id,
+            Delegation.start_date,
+            Delegation.end_date,
+            Delegation.title,
+            Delegation.direction,
+            Delegation.head_title,
+            Delegation.head_name,
+            Delegation.member_count,
+            Delegation.purpose,
+        )
+        .where(*matching)
         .order_by(Delegation.start_date, Delegation.id)
     )
     return [
@@ -220,15 +243,22 @@ def _delegation_entries(session: Session, city: PartnerCity, until: date) -> lis
             head=" ".join(part for part in (d.head_title, d.head_name) if part) or None,
             size=d.member_count,
             purpose=d.purpose,
-            fields=d.fields,
+            fields=fields.get(d.id, []),
         )
-        for d in delegations
+        for d in rows
     ]
 
 
 def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    programs = session.scalars(
-        select(YouthProgram)
+    programs = session.execute(
+        select(
+            YouthProgram.id,
+            YouthProgram.start_date,
+            YouthProgram.end_date,
+            YouthProgram.title,
+            YouthProgram.direction,
+            YouthProgram.description,
+        )
         .where(YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until)
         .order_by(YouthProgram.start_date, YouthProgram.id)
     ).all()
@@ -269,8 +299,16 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
 
 
 def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    promotions = session.scalars(
-        select(Promotion)
+    promotions = session.execute(
+        select(
+            Promotion.id,
+            Promotion.start_date,
+            Promotion.end_date,
+            Promotion.title,
+            Promotion.theme,
+            Promotion.medium,
+            Promotion.reach,
+        )
         .where(Promotion.partner_city_id == city.id, Promotion.start_date <= until)
         .order_by(Promotion.start_date, Promotion.id)
     )
