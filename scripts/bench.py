@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/exchange_bench"
 BENCH_EMAIL = "bench@example.org"
+NOTES_MARKER = "<!-- notes: kept when the bench rewrites this file -->"
 BENCH_PASSWORD = "benchmark password 熊本 2029"
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -388,7 +389,15 @@ def main() -> int:
         "(`scripts/bench_bare_app.py`), served the same way in the same run: the framework's "
         "limit on this machine. Target: every page's p95 within 3× the bare route's.\n\n"
     )
-    Path(args.output).write_text(header + "\n\n".join(sections) + "\n", encoding="utf-8")
+    output = Path(args.output)
+    # What follows the notes marker is written by hand (what was changed and why) and kept.
+    notes = ""
+    if output.exists():
+        previous = output.read_text(encoding="utf-8")
+        if NOTES_MARKER in previous:
+            notes = "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(header + "\n\n".join(sections) + "\n" + notes, encoding="utf-8")
     print(f"\nwritten to {args.output} ({total / 60:.1f} min)")
     return 0
 
