@@ -368,9 +368,16 @@ def main() -> int:
         if not args.skip_postgres:
             databases.append(("PostgreSQL", os.environ.get("BENCH_DATABASE_URL_PG", DEFAULT_PG)))
         for label, url in databases:
+            before = os.getloadavg()[0]
             results, timings, load_seconds = bench_database(label, url, args)
+            after = os.getloadavg()[0]
             text = table(label, results, timings)
-            text += f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s.\n"
+            text += (
+                f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s. "
+                f"Load average of the machine (1 min) before and after: {before:.1f}, "
+                f"{after:.1f}, on {os.cpu_count()} cores (above the number of cores, other "
+                "processes were competing with the bench and every figure is slower).\n"
+            )
             print("\n" + text, flush=True)
             sections.append(text)
     total = time.perf_counter() - started
