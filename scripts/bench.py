@@ -60,6 +60,8 @@ class Measurement:
     rps: float
     non_2xx: int
     errors: int
+    alone_ms: float | None = None
+    queries: int | None = None
 
 
 def free_port() -> int:
@@ -316,7 +318,23 @@ def bench_database(
             results.append(measure(name, port, path, cookie, args.duration))
     finally:
         stop(server)
-        shutil.rmtree(instance, ignore_errors=True)
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--service-times",
+         BENCH_PASSWORD],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    alone = {}
+    for line in output.splitlines():
+        if line.count("\t") == 2:
+            name, ms, queries = line.split("\t")
+            alone[name] = (float(ms), int(queries))
+    for m in results:
+        if m.name in alone:
+            m.alone_ms, m.queries = alone[m.name]
+    shutil.rmtree(instance, ignore_errors=True)
     timing = time_import(env, args.import_rows)
     print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
     timings.append(timing)
@@ -328,8 +346,9 @@ def table(label: str, results: list[Measurement], timings: list[Timing]) -> str:
     lines = [
         f"### {label}",
         "",
-        "| page | path | status | p50 ms | p95 ms | req/s | p95 / bare | within 3× | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|:---:|---:|",
+        "| page | path | status | p50 ms | p95 ms | req/s | p95 / bare | within 3× | non-2xx "
+        "| alone ms | SQL |",
+        "|---|---|---:|---:|---:|---:|---:|:---:|---:|---:|---:|",
     ]
     for m in results:
         ratio = m.p95_ms / bare
@@ -337,7 +356,9 @@ def table(label: str, results: list[Measurement], timings: list[Timing]) -> str:
         lines.append(
             f"| {m.name} | `{m.path}` | {m.status} | {m.p50_ms:.1f} | {m.p95_ms:.1f} "
             f"| {m.rps:.0f} | {ratio:.2f}× | {'yes' if met else '**no**'} "
-            f"| {m.non_2xx + m.errors} |"
+            f"| {m.non_2xx + m.errors} "
+            f"| {'' if m.alone_ms is None else f'{m.alone_ms:.1f}'} "
+            f"| {'' if m.queries is None else m.queries} |"
         )
     lines += ["", "| operation | seconds | target | met | |", "|---|---:|---:|:---:|---|"]
     for t in timings:
@@ -394,7 +415,10 @@ def main() -> int:
         f"participations, {200 * args.scale:,} promotions).\n\n"
         "The bare route is a Flask app whose one route renders a constant through Jinja "
         "(`scripts/bench_bare_app.py`), served the same way in the same run: the framework's "
-        "limit on this machine. Target: every page's p95 within 3× the bare route's.\n\n"
+        "limit on this machine. Target: every page's p95 within 3× the bare route's. "
+        "*alone ms*: the fastest of five requests to the page in-process with nothing else "
+        "running in the bench (its own work, less sensitive to other load on the machine); "
+        "*SQL*: the statements that request ran.\n\n"
     )
     output = Path(args.output)
     # What follows the notes marker is written by hand (what was changed and why) and kept.

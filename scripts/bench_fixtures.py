@@ -124,6 +124,37 @@ def paths() -> list[tuple[str, str]]:
     return result
 
 
+def service_times(password: str, repeat: int = 5) -> list[tuple[str, float, int]]:
+    """(name, ms, SQL statements) of one request to each page, in-process and alone.
+
+    The fastest of ``repeat`` requests: the page's own work, with little of the noise that
+    other processes on the machine add to the figures under load.
+    """
+    import time
+
+    from sqlalchemy import event
+
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "bench@example.org", "password": password})
+    engine = app.extensions["exchange_app.db"].engine
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    result = []
+    for name, path in paths():
+        client.get(path)  # warm-up
+        best = float("inf")
+        for _ in range(repeat):
+            statements.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            best = min(best, time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        result.append((name, best * 1000, len(statements)))
+    return result
+
+
 def write_import_file(path: str, rows: int) -> None:
     """An xlsx of ``rows`` new delegations, in the columns ``flask import delegations`` reads."""
     from openpyxl import Workbook
@@ -160,6 +191,9 @@ if __name__ == "__main__":
     if "--paths" in sys.argv:
         for name, path in paths():
             print(f"{name}\t{path}")
+    elif "--service-times" in sys.argv:
+        for name, ms, queries in service_times(sys.argv[sys.argv.index("--service-times") + 1]):
+            print(f"{name}\t{ms:.1f}\t{queries}")
     elif "--import-file" in sys.argv:
         target = sys.argv[sys.argv.index("--import-file") + 1]
         count = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 10_000
