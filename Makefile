@@ -61,6 +61,11 @@ test: install-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
+# Loads demo data at scale 100 into SQLite and PostgreSQL and measures the main pages with wrk.
 bench:
 	$(MAKE) --no-print-directory install
-	$(BIN)/python scripts/bench.py
+	@if ! command -v wrk >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }; \
+	fi
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

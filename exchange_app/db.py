@@ -118,6 +118,17 @@ def get_session() -> Session:
     return g.db_session
 
 
+def begin_write(session: Session) -> None:
+    """End the session's read transaction and begin one that writes.
+
+    For a GET view that records something (an audit entry of a view): on SQLite a read
+    transaction that later writes fails at once ("database is locked") when another
+    request wrote in between; a transaction begun with ``BEGIN IMMEDIATE`` waits its turn.
+    """
+    session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     """Close the session at the end of the request; uncommitted work is rolled back."""
     session: Session | None = g.pop("db_session", None)

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/exchange_bench"
 BENCH_EMAIL = "bench@example.org"
+NOTES_MARKER = "<!-- notes: kept when the bench rewrites this file -->"
 BENCH_PASSWORD = "benchmark password 熊本 2029"
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -52,11 +54,14 @@ class Measurement:
 
     name: str
     path: str
+    status: int
     p50_ms: float
     p95_ms: float
     rps: float
     non_2xx: int
     errors: int
+    alone_ms: float | None = None
+    queries: int | None = None
 
 
 def free_port() -> int:
@@ -166,7 +171,31 @@ def login_cookie(port: int) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(port: int, path: str, cookie: str | None) -> tuple[int, float]:
+    """One request, redirects not followed: its status and how long it took (s)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    started = time.perf_counter()
+    try:
+        with opener.open(request, timeout=120) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, time.perf_counter() - started
+
+
 def measure(name: str, port: int, path: str, cookie: str | None, duration: int) -> Measurement:
+    # One request first: a redirect (to the login page, say) is not a 2xx either,
+    # and wrk only counts 4xx/5xx as errors.
+    status, _seconds = fetch(port, path, cookie)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(WRK_SCRIPT)
         script = handle.name
@@ -186,6 +215,7 @@ def measure(name: str, port: int, path: str, cookie: str | None, duration: int) 
     return Measurement(
         name,
         path,
+        status,
         int(p50) / 1000,
         int(p95) / 1000,
         int(requests) / float(seconds),
@@ -211,9 +241,51 @@ def page_paths(env: dict[str, str]) -> list[tuple[str, str]]:
     return pairs
 
 
+@dataclass
+class Timing:
+    """A one-off operation timed once, against its target."""
+
+    name: str
+    seconds: float
+    target: float
+    detail: str = ""
+
+
+def time_import(env: dict[str, str], rows: int) -> Timing:
+    """``flask import delegations`` of a generated xlsx of ``rows`` new delegations, end to end."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, f"bench-{rows}-delegations.xlsx")
+        run(
+            [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--import-file", path,
+             "--rows", str(rows)],
+            env,
+            capture_output=True,
+        )
+        started = time.perf_counter()
+        result = run(
+            flask_cmd("import", "delegations", path), env, capture_output=True, text=True
+        )
+        seconds = time.perf_counter() - started
+    return Timing(
+        f"import of {rows:,} delegations (`flask import delegations FILE.xlsx`, whole command)",
+        seconds,
+        10.0,
+        result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+    )
+
+
+def time_cold_pdf(port: int, path: str, cookie: str, instance: str) -> Timing:
+    """One PDF request with nothing kept in the instance folder: the whole layout."""
+    shutil.rmtree(os.path.join(instance, "history-pdf"), ignore_errors=True)
+    status, seconds = fetch(port, path, cookie)
+    return Timing(
+        "history PDF, first request (laid out, nothing kept yet)", seconds, 3.0, f"HTTP {status}"
+    )
+
+
 def bench_database(
     label: str, url: str, args: argparse.Namespace
-) -> tuple[list[Measurement], float]:
+) -> tuple[list[Measurement], list[Timing], float]:
     instance = tempfile.mkdtemp(prefix="bench-instance-")
     env = dict(
         os.environ,
@@ -226,6 +298,7 @@ def bench_database(
     load_seconds = prepare_database(url, args.scale, env)
     print(f"[{label}] demo data loaded in {load_seconds:.1f} s", flush=True)
     results: list[Measurement] = []
+    timings: list[Timing] = []
     bare_port = free_port()
     bare = start_gunicorn("scripts.bench_bare_app:app", bare_port, env, args.workers)
     try:
@@ -237,26 +310,61 @@ def bench_database(
     try:
         cookie = login_cookie(port)
         for name, path in page_paths(env):
+            if "PDF" in name:
+                timing = time_cold_pdf(port, path, cookie, instance)
+                print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
+                timings.append(timing)
             print(f"[{label}] {name}: {path}", flush=True)
             results.append(measure(name, port, path, cookie, args.duration))
     finally:
         stop(server)
-        shutil.rmtree(instance, ignore_errors=True)
-    return results, load_seconds
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--service-times",
+         BENCH_PASSWORD],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    alone = {}
+    for line in output.splitlines():
+        if line.count("\t") == 2:
+            name, ms, queries = line.split("\t")
+            alone[name] = (float(ms), int(queries))
+    for m in results:
+        if m.name in alone:
+            m.alone_ms, m.queries = alone[m.name]
+    shutil.rmtree(instance, ignore_errors=True)
+    timing = time_import(env, args.import_rows)
+    print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
+    timings.append(timing)
+    return results, timings, load_seconds
 
 
-def table(label: str, results: list[Measurement]) -> str:
+def table(label: str, results: list[Measurement], timings: list[Timing]) -> str:
     bare = results[0].p95_ms or 0.001
     lines = [
         f"### {label}",
         "",
-        "| page | path | p50 ms | p95 ms | req/s | p95 / bare | non-2xx |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | path | status | p50 ms | p95 ms | req/s | p95 / bare | within 3× | non-2xx "
+        "| alone ms | SQL |",
+        "|---|---|---:|---:|---:|---:|---:|:---:|---:|---:|---:|",
     ]
     for m in results:
+        ratio = m.p95_ms / bare
+        met = m.status == 200 and m.rps > 0 and not m.non_2xx + m.errors and ratio <= 3
         lines.append(
-            f"| {m.name} | `{m.path}` | {m.p50_ms:.1f} | {m.p95_ms:.1f} | {m.rps:.0f} "
-            f"| {m.p95_ms / bare:.2f}× | {m.non_2xx + m.errors} |"
+            f"| {m.name} | `{m.path}` | {m.status} | {m.p50_ms:.1f} | {m.p95_ms:.1f} "
+            f"| {m.rps:.0f} | {ratio:.2f}× | {'yes' if met else '**no**'} "
+            f"| {m.non_2xx + m.errors} "
+            f"| {'' if m.alone_ms is None else f'{m.alone_ms:.1f}'} "
+            f"| {'' if m.queries is None else m.queries} |"
+        )
+    lines += ["", "| operation | seconds | target | met | |", "|---|---:|---:|:---:|---|"]
+    for t in timings:
+        lines.append(
+            f"| {t.name} | {t.seconds:.2f} | < {t.target:g} | "
+            f"{'yes' if t.seconds < t.target else '**no**'} | {t.detail} |"
         )
     return "\n".join(lines)
 
@@ -267,6 +375,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -280,9 +389,16 @@ def main() -> int:
         if not args.skip_postgres:
             databases.append(("PostgreSQL", os.environ.get("BENCH_DATABASE_URL_PG", DEFAULT_PG)))
         for label, url in databases:
-            results, load_seconds = bench_database(label, url, args)
-            text = table(label, results)
-            text += f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s.\n"
+            before = os.getloadavg()[0]
+            results, timings, load_seconds = bench_database(label, url, args)
+            after = os.getloadavg()[0]
+            text = table(label, results, timings)
+            text += (
+                f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s. "
+                f"Load average of the machine (1 min) before and after: {before:.1f}, "
+                f"{after:.1f}, on {os.cpu_count()} cores (above the number of cores, other "
+                "processes were competing with the bench and every figure is slower).\n"
+            )
             print("\n" + text, flush=True)
             sections.append(text)
     total = time.perf_counter() - started
@@ -299,9 +415,20 @@ def main() -> int:
         f"participations, {200 * args.scale:,} promotions).\n\n"
         "The bare route is a Flask app whose one route renders a constant through Jinja "
         "(`scripts/bench_bare_app.py`), served the same way in the same run: the framework's "
-        "limit on this machine. Target: every page's p95 within 3× the bare route's.\n\n"
+        "limit on this machine. Target: every page's p95 within 3× the bare route's. "
+        "*alone ms*: the fastest of five requests to the page in-process with nothing else "
+        "running in the bench (its own work, less sensitive to other load on the machine); "
+        "*SQL*: the statements that request ran.\n\n"
     )
-    Path(args.output).write_text(header + "\n\n".join(sections) + "\n", encoding="utf-8")
+    output = Path(args.output)
+    # What follows the notes marker is written by hand (what was changed and why) and kept.
+    notes = ""
+    if output.exists():
+        previous = output.read_text(encoding="utf-8")
+        if NOTES_MARKER in previous:
+            notes = "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(header + "\n\n".join(sections) + "\n" + notes, encoding="utf-8")
     print(f"\nwritten to {args.output} ({total / 60:.1f} min)")
     return 0
 

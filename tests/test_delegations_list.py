@@ -171,9 +171,10 @@ def test_partner_city_page_lists_its_delegations_both_ways_by_fiscal_year(client
     assert "Guilin visit" not in section
     fy2024 = section.split("2024年度 (令和6年度)", 1)[1].split("</tr>", 1)[0]
     assert re.search(r'<td class="text-end">1</td>\s*<td class="text-end">1</td>', fy2024)
-    assert "Sent 2024" in fy2024 and "Hosted 2024" in fy2024
+    assert "city=heidelberg&amp;fy=2024" in section  # each year links to the filtered list
     assert section.index("2025年度") < section.index("2024年度")  # newest first
-    assert "Sent 2025" in section
+    latest = section.split("</ul>", 1)[0]
+    assert latest.index("Sent 2025") < latest.index("Hosted 2024") < latest.index("Sent 2024")
 
 
 # --- export -----------------------------------------------------------------------------

@@ -80,6 +80,10 @@ def labels(language: str) -> dict[str, Any]:
             no_records=_("No exchanges have been recorded for this partnership yet."),
             no_events=_("No events recorded."),
             left_out=_("%(count)s records were left out of this history by its editors."),
+            more_records=_(
+                "… and %(count)s more records this year, counted in the figures "
+                "(every record is in the appendix workbook)."
+            ),
             generated=_("Drafted from the records on %(date)s."),
             established=_("Established"),
             directions_short={"outbound": _("sent"), "inbound": _("received")},

@@ -33,6 +33,8 @@ class Delegation(EditableRecord, Base):
             "partner_city_id IS NOT NULL OR counterpart IS NOT NULL", name="partner_or_counterpart"
         ),
         Index("ix_delegations_start_date_id", "start_date", "id"),
+        # A partner city's records by date: its page, its history, the list filtered by city.
+        Index("ix_delegations_partner_city_id_start_date", "partner_city_id", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -68,6 +68,8 @@ class Promotion(EditableRecord, Base):
             "counts_toward_3b OR exclusion_reason IS NOT NULL", name="exclusion_has_reason"
         ),
         Index("ix_promotions_start_date_id", "start_date", "id"),
+        # A partner city's records by date: its page, its history, the list filtered by city.
+        Index("ix_promotions_partner_city_id_start_date", "partner_city_id", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,6 +31,8 @@ class YouthProgram(EditableRecord, Base):
             name="partner_exchange_has_partner",
         ),
         Index("ix_youth_programs_start_date_id", "start_date", "id"),
+        # A partner city's records by date: its page, its history, the list filtered by city.
+        Index("ix_youth_programs_partner_city_id_start_date", "partner_city_id", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +86,9 @@ class Participant(EditableRecord, Base):
         ),
         UniqueConstraint("program_id", "person_id"),
         Index("ix_participants_kana_birth", "family_name_kana", "given_name_kana", "birth_date"),
+        # Counts of a programme's participations (5b, the counts by status and role) read
+        # from the index alone.
+        Index("ix_participants_program_counts", "program_id", "role", "status", "resident"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

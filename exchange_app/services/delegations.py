@@ -389,10 +389,9 @@ def delete_delegation(session: Session, delegation: Delegation) -> None:
 
 @dataclass
 class FiscalYearDelegations:
-    """One fiscal year of a partner city's delegations."""
+    """One fiscal year of a partner city's delegations, counted."""
 
     fiscal_year: int
-    delegations: list[Delegation]
     outbound: int = 0
     inbound: int = 0
     people: int = 0
@@ -402,31 +401,62 @@ class FiscalYearDelegations:
         return self.outbound + self.inbound
 
 
+# How many of a partner city's latest delegations its page lists by name.
+PARTNER_PAGE_RECENT = 10
+
+
 def delegations_of_city_by_year(session: Session, city: PartnerCity) -> list[FiscalYearDelegations]:
-    """A partner city's delegations, both ways, grouped by fiscal year (newest first)."""
-    delegations = session.scalars(
-        select(Delegation)
+    """A partner city's delegations each way and people, by fiscal year (newest first).
+
+    One aggregate query by calendar month, folded into fiscal years (April to March):
+    its size follows the years recorded, not the number of delegations.
+    """
+    year = func.extract("year", Delegation.start_date)
+    month = func.extract("month", Delegation.start_date)
+    rows = session.execute(
+        select(
+            year,
+            month,
+            Delegation.direction,
+            func.count(),
+            func.coalesce(func.sum(Delegation.member_count), 0),
+        )
         .where(Delegation.partner_city_id == city.id)
-        .order_by(Delegation.start_date.desc(), Delegation.id.desc())
+        .group_by(year, month, Delegation.direction)
     )
     years: dict[int, FiscalYearDelegations] = {}
-    for delegation in delegations:
-        fiscal_year = fiscal_year_of(delegation.start_date)
-        year = years.setdefault(fiscal_year, FiscalYearDelegations(fiscal_year, []))
-        year.delegations.append(delegation)
-        if delegation.direction == "outbound":
-            year.outbound += 1
+    for calendar_year, calendar_month, direction, count, people in rows:
+        fiscal_year = fiscal_year_of(date(int(calendar_year), int(calendar_month), 1))
+        item = years.setdefault(fiscal_year, FiscalYearDelegations(fiscal_year))
+        if direction == "outbound":
+            item.outbound += count
         else:
-            year.inbound += 1
-        year.people += delegation.member_count
-    return list(years.values())
+            item.inbound += count
+        item.people += int(people)
+    return [years[key] for key in sorted(years, reverse=True)]
+
+
+def recent_delegations_of_city(
+    session: Session, city: PartnerCity, limit: int = PARTNER_PAGE_RECENT
+) -> list[Delegation]:
+    """A partner city's latest delegations, newest first."""
+    return list(
+        session.scalars(
+            select(Delegation)
+            .where(Delegation.partner_city_id == city.id)
+            .order_by(Delegation.start_date.desc(), Delegation.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def partner_section(*, session: Session, city: PartnerCity) -> dict[str, Any]:
-    """Data of the delegations section of a partner city's page."""
+    """Data of the delegations section of a partner city's page: counts by fiscal year and
+    the latest visits (the rest are one click away in the filtered list)."""
     years = delegations_of_city_by_year(session, city)
     return {
         "years": years,
+        "recent": recent_delegations_of_city(session, city),
         "outbound": sum(year.outbound for year in years),
         "inbound": sum(year.inbound for year in years),
     }

@@ -16,10 +16,11 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from exchange_app.models import (
     Delegation,
+    DelegationField,
     HistoryReport,
     Participant,
     PartnerCity,
@@ -155,6 +156,8 @@ class History:
     by_decade: list[tuple[int, Totals]]
     by_field: list[tuple[str, int, int]]
     excluded_count: int
+    # Records of a year counted in the figures but not written out in the chronology.
+    more_by_year: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -171,12 +174,62 @@ class History:
         """The chronology, flattened."""
         return [entry for _year, entries in self.years for entry in entries]
 
+    @property
+    def not_written_out(self) -> int:
+        """Records counted in the figures that the chronology does not list one by one."""
+        return sum(self.more_by_year.values())
+
+
+# The most records a year of the chronology lists one by one. A city office records a
+# handful a year; at many times that volume a year lists its relationship events and
+# its largest exchanges, says how many more there were, and the figures count them all.
+CHRONOLOGY_PER_YEAR = 8
+KIND_WEIGHT = {"event": 0, "delegation": 1, "youth": 2, "promotion": 3}
+
+
+def written_out(entries: list[Entry], limit: int) -> list[Entry]:
+    """The entries of one year the chronology lists: all if few, else the most notable.
+
+    Relationship events always; then delegations, youth exchanges and promotions, the
+    largest first (members, participants, reach); kept in date order.
+    """
+    if len(entries) <= limit:
+        return entries
+    ranked = sorted(
+        entries,
+        key=lambda e: (KIND_WEIGHT[e.kind], -(e.size or e.reach or 0), e.day, e.key),
+    )
+    chosen = {entry.key for entry in ranked[: max(limit, sum(e.kind == "event" for e in entries))]}
+    return [entry for entry in entries if entry.key in chosen]
+
+
+# The entries are read as plain rows, not as ORM objects: a long partnership has
+# thousands of records and the document needs only a few columns of each.
+
 
 def _delegation_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    delegations = session.scalars(
-        select(Delegation)
-        .options(selectinload(Delegation.field_rows))
-        .where(Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+    matching = (Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+    fields: dict[int, list[str]] = defaultdict(list)
+    for delegation_id, name in session.execute(
+        select(DelegationField.delegation_id, DelegationField.field)
+        .join(Delegation, Delegation.id == DelegationField.delegation_id)
+        .where(*matching)
+        .order_by(DelegationField.delegation_id, DelegationField.field)
+    ):
+        fields[delegation_id].append(name)
+    rows = session.execute(
+        select(
+            Delegation.id,
+            Delegation.start_date,
+            Delegation.end_date,
+            Delegation.title,
+            Delegation.direction,
+            Delegation.head_title,
+            Delegation.head_name,
+            Delegation.member_count,
+            Delegation.purpose,
+        )
+        .where(*matching)
         .order_by(Delegation.start_date, Delegation.id)
     )
     return [
@@ -190,15 +243,22 @@ def _delegation_entries(session: Session, city: PartnerCity, until: date) -> lis
             head=" ".join(part for part in (d.head_title, d.head_name) if part) or None,
             size=d.member_count,
             purpose=d.purpose,
-            fields=d.fields,
+            fields=fields.get(d.id, []),
         )
-        for d in delegations
+        for d in rows
     ]
 
 
 def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    programs = session.scalars(
-        select(YouthProgram)
+    programs = session.execute(
+        select(
+            YouthProgram.id,
+            YouthProgram.start_date,
+            YouthProgram.end_date,
+            YouthProgram.title,
+            YouthProgram.direction,
+            YouthProgram.description,
+        )
         .where(YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until)
         .order_by(YouthProgram.start_date, YouthProgram.id)
     ).all()
@@ -239,8 +299,16 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
 
 
 def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    promotions = session.scalars(
-        select(Promotion)
+    promotions = session.execute(
+        select(
+            Promotion.id,
+            Promotion.start_date,
+            Promotion.end_date,
+            Promotion.title,
+            Promotion.theme,
+            Promotion.medium,
+            Promotion.reach,
+        )
         .where(Promotion.partner_city_id == city.id, Promotion.start_date <= until)
         .order_by(Promotion.start_date, Promotion.id)
     )
@@ -304,9 +372,17 @@ def find_report(session: Session, city: PartnerCity, ordinal: int) -> HistoryRep
 
 
 def build_history(
-    session: Session, city: PartnerCity, ordinal: int | None = None, today: date | None = None
+    session: Session,
+    city: PartnerCity,
+    ordinal: int | None = None,
+    today: date | None = None,
+    per_year: int = CHRONOLOGY_PER_YEAR,
 ) -> History:
-    """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary."""
+    """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary.
+
+    The figures count every record kept; the chronology lists at most ``per_year``
+    records a year (see ``written_out``).
+    """
     today = today or date.today()
     milestone = (
         anniversaries.milestone(city, ordinal)
@@ -333,12 +409,20 @@ def build_history(
         ((name, fields[(name, "delegation")], fields[(name, "youth")]) for name in field_names),
         key=lambda row: (-(row[1] + row[2]), row[0]),
     )
+    years = []
+    more_by_year = {}
+    for year, year_entries in sorted(by_year.items()):
+        listed = written_out(year_entries, per_year)
+        years.append((year, listed))
+        if len(listed) < len(year_entries):
+            more_by_year[year] = len(year_entries) - len(listed)
     return History(
         city=city,
         milestone=milestone,
         report=report,
         events=[entry for entry in kept if entry.kind == "event"],
-        years=sorted(by_year.items()),
+        years=years,
+        more_by_year=more_by_year,
         totals=totals,
         by_decade=sorted(decades.items()),
         by_field=by_field,

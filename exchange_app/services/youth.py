@@ -221,30 +221,17 @@ def program_counts(session: Session, program_ids: list[int]) -> dict[int, Progra
     )
     for program_id, number in persons:
         counts[program_id].unique_persons = number
+    # The 5b conditions joined to these programmes only (an IN over every year's 5b ids
+    # made the database gather all of them first).
     counted = session.execute(
         select(Participant.program_id, func.count())
-        .where(
-            Participant.program_id.in_(program_ids),
-            Participant.id.in_(_all_years_5b_ids()),
-        )
+        .join(YouthProgram, Participant.program_id == YouthProgram.id)
+        .where(Participant.program_id.in_(program_ids), *_counts_toward_5b())
         .group_by(Participant.program_id)
     )
     for program_id, number in counted:
         counts[program_id].counted_5b = number
     return counts
-
-
-def _all_years_5b_ids() -> Select[tuple[int]]:
-    """Ids of participations that 5b counts in the fiscal year of their programme's start.
-
-    The same conditions as ``youth_5b_statement`` without the year: the rule stays one
-    rule because both are built from ``_counts_toward_5b``.
-    """
-    return (
-        select(Participant.id)
-        .join(YouthProgram, Participant.program_id == YouthProgram.id)
-        .where(*_counts_toward_5b())
-    )
 
 
 def get_program(session: Session, program_id: int) -> YouthProgram | None:
@@ -256,23 +243,30 @@ def get_program(session: Session, program_id: int) -> YouthProgram | None:
     )
 
 
-def program_participants(session: Session, program_id: int) -> list[Participant]:
+# Participants listed per page on a programme's page.
+PARTICIPANTS_PER_PAGE = 50
+
+
+def program_participants_statement(program_id: int) -> Select[tuple[Participant]]:
     """A programme's participants: youth first, then by kana name."""
     role_order = case(
         {role: index for index, role in enumerate(PARTICIPANT_ROLES)}, value=Participant.role
     )
-    return list(
-        session.scalars(
-            select(Participant)
-            .where(Participant.program_id == program_id)
-            .order_by(
-                role_order,
-                Participant.family_name_kana,
-                Participant.given_name_kana,
-                Participant.id,
-            )
+    return (
+        select(Participant)
+        .where(Participant.program_id == program_id)
+        .order_by(
+            role_order,
+            Participant.family_name_kana,
+            Participant.given_name_kana,
+            Participant.id,
         )
     )
+
+
+def program_participants(session: Session, program_id: int) -> list[Participant]:
+    """Every participant of a programme, in list order (for the export)."""
+    return list(session.scalars(program_participants_statement(program_id)))
 
 
 # --- Participants -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from exchange_app.auth.permissions import (
     can,
     requires,
 )
-from exchange_app.db import get_db, get_session
+from exchange_app.db import begin_write, get_db, get_session
 from exchange_app.models import Participant, YouthProgram
 from exchange_app.services import audit, exports, partners, youth
 from exchange_app.services.dates import fiscal_year_of
@@ -141,14 +141,24 @@ def program_detail(program_id: int) -> Any:
         return render_template(
             "youth/program_detail.html", program=program, counts=counts, participants=None
         )
-    participants = youth.program_participants(session, program.id)
+    page = paginate(
+        session,
+        youth.program_participants_statement(program.id),
+        request.args.get("page"),
+        size=youth.PARTICIPANTS_PER_PAGE,
+    )
+    participants = page.items
     if participants:
+        begin_write(session)
         audit.record(
             session,
             "view",
             "youth_program",
             program.id,
-            summary=f"participant list ({len(participants)} records)",
+            summary=(
+                f"participant list ({len(participants)} records, "
+                f"page {page.number} of {page.pages})"
+            ),
         )
         session.commit()
     return no_store(
@@ -157,6 +167,7 @@ def program_detail(program_id: int) -> Any:
             program=program,
             counts=counts,
             participants=participants,
+            page=page,
             ages={p.id: youth.age_on(p.birth_date, program.start_date) for p in participants},
             status_form=StatusForm(),
         )
@@ -307,6 +318,7 @@ def participant_detail(participant_id: int) -> Any:
     """One participant's details (each view is audited)."""
     session = get_session()
     participant = _participant_or_404(participant_id)
+    begin_write(session)
     audit.record(session, "view", "participant", participant.id)
     session.commit()
     history = audit.history_of(session, "participant", participant.id)
@@ -385,8 +397,12 @@ def participant_status(participant_id: int) -> Any:
     """One click on the programme page: change one participant's status."""
     session = get_session()
     participant = _participant_or_404(participant_id)
+    list_page = request.form.get("page", "")
     back = url_for(
-        "youth.program_detail", program_id=participant.program_id, _anchor=f"p{participant.id}"
+        "youth.program_detail",
+        program_id=participant.program_id,
+        page=int(list_page) if list_page.isdigit() and int(list_page) > 1 else None,
+        _anchor=f"p{participant.id}",
     )
     form = StatusForm()
     if not form.validate_on_submit():
@@ -487,6 +503,7 @@ def person_detail(person_id: int) -> Any:
     person = youth.get_person(session, person_id)
     if person is None:
         abort(404)
+    begin_write(session)
     audit.record(session, "view", "youth_person", person.id)
     session.commit()
     return render_template("youth/person_detail.html", person=person, age_on=youth.age_on)
