@@ -110,7 +110,7 @@ def value_for(column, checks, parents, serial: int, variant: str) -> Any:
     if isinstance(kind, Integer):
         step = integer_step(checks, column.name)
         # distinct for UNIQUE columns, and a multiple of any step a CHECK asks for
-        return (integer_ceiling(checks, column.name) // step - serial % 7) * step
+        return (integer_ceiling(checks, column.name) // step - serial) * step
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
         precision, scale = kind.precision or 12, kind.scale or 0
         return Decimal(10 ** (precision - scale)) - Decimal(1).scaleb(-scale)
