@@ -67,11 +67,9 @@ def main(base: str, email: str, password: str, page_number: int = 3) -> None:
             pdf = Path(folder) / "history.pdf"
             info.value.save_as(pdf)
             prefix = Path(folder) / "page"
-            subprocess.run(  # noqa: S603
-                ["pdftoppm", "-png", "-r", "110", "-f", str(page_number), "-l", str(page_number),
-                 "-singlefile", str(pdf), str(prefix)],  # noqa: S607
-                check=True,
-            )
+            command = ["pdftoppm", "-png", "-r", "110", "-f", str(page_number)]
+            command += ["-l", str(page_number), "-singlefile", str(pdf), str(prefix)]
+            subprocess.run(command, check=True)  # noqa: S603
             target = OUT / "history-pdf.png"
             target.write_bytes(prefix.with_suffix(".png").read_bytes())
             optimise(target)
