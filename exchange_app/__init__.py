@@ -55,7 +55,9 @@ BLUEPRINTS = (
 )
 
 # Endpoints that answer without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.font"})
+# Public files that browsers may keep (every other page signed in is never cached).
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.font"})
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -248,7 +250,7 @@ def _init_request_hooks(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user.is_authenticated and request.endpoint != "static":
+        if current_user.is_authenticated and request.endpoint not in CACHEABLE_ENDPOINTS:
             # Pages behind sign-in may show personal data: never keep them in any cache.
             response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")

@@ -9,7 +9,7 @@ from exchange_app.models import AuditEntry, LoginSession, PartnerCity, User
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.helpers import routes
 
-PUBLIC = {"auth.login"}
+PUBLIC = {"auth.login", "main.font"}  # the sign-in page and the web font
 
 
 def test_every_route_refuses_anonymous_users(app, client) -> None:

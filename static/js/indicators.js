@@ -6,13 +6,16 @@
     return; // the tables beside the charts still show every number
   }
   var charts = JSON.parse(source.textContent);
+  var drawn = [];
+  // Canvas text uses the page's fonts (the Japanese web font on PCs without one).
+  window.Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
   var canvases = document.querySelectorAll("canvas[data-indicator-chart]");
   Array.prototype.forEach.call(canvases, function (canvas) {
     var data = charts[canvas.getAttribute("data-indicator-chart")];
     if (!data) {
       return;
     }
-    new window.Chart(canvas, {
+    drawn.push(new window.Chart(canvas, {
       type: "line",
       data: {
         labels: data.labels,
@@ -45,6 +48,12 @@
           y: data.unit === "percent" ? { min: 0, max: 100 } : { beginAtZero: false }
         }
       }
-    });
+    }));
   });
+  // A canvas never redraws by itself when a web font arrives: redraw once fonts are ready.
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load("12px " + window.Chart.defaults.font.family, "実績値").then(function () {
+      drawn.forEach(function (chart) { chart.update("none"); });
+    });
+  }
 })();

@@ -66,6 +66,7 @@ ROUTES: dict[str, Expect] = {
     "auth.logout": Expect(post=REDIRECT),
     "auth.change_password": Expect(get=READ, post=READ),
     "main.home": Expect(get=READ),
+    "main.font": Expect(get=PUBLIC, args={"weight": "regular"}),
     "partners.index": Expect(get=READ),
     "partners.detail": Expect(get=READ),
     "partners.edit": Expect(get=ADMIN, post=EDIT_ADMIN),
@@ -320,4 +321,5 @@ MISSING_ARGS: dict[str, Any] = {
     "token": "no-such-upload",
     "code": "9z",
     "kind_key": "no-such-kind",
+    "weight": "italic",
 }
