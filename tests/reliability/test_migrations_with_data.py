@@ -100,7 +100,9 @@ def value_for(column, checks, parents, serial: int, variant: str) -> Any:
         if not keys and column.nullable:
             return None  # e.g. a row pointing at another of its own table
         assert keys, f"{column.table.name}.{column.name}: no row in {fk.column.table.name}"
-        return keys[serial % len(keys)]
+        # The parent rows added in this same step (the newest), so that composite keys
+        # such as (delegation, leading project) never repeat an earlier step's row.
+        return keys[-1 - serial % min(2, len(keys))]
     choices = allowed_values(checks, column.name)
     if choices:
         return choices[serial % len(choices)]
@@ -181,7 +183,9 @@ def fill(engine: Engine, serial_start: int, written: dict[str, list[dict]]) -> d
                     break
             primary = list(table.primary_key.columns)
             if len(primary) == 1:
-                parents[table.name] = list(connection.scalars(select(primary[0])))
+                parents[table.name] = list(
+                    connection.scalars(select(primary[0]).order_by(primary[0]))
+                )
         connection.commit()
     return added
 
