@@ -1,11 +1,13 @@
 """What users meet in the browser besides the journeys: two tabs editing the same record, a
-form error, the language switch, and the delegation journey done with the keyboard alone.
+form error, the language switch, and the three journeys done with the keyboard alone.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import subprocess
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -120,16 +122,46 @@ ACCESSIBLE_NAME = """() => {
 }"""
 
 
+# A keyboard user must see where the focus is: a real outline, not a faint shadow.
+FOCUS_RING = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
 def tab_to(page, name: str, *, within: str | None = None, limit: int = 120) -> None:
-    """Press Tab until the focused element's accessible name is ``name`` (inside ``within``)."""
+    """Press Tab until the focused element's accessible name is ``name`` (inside ``within``);
+    the element must show a visible focus ring."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(ACCESSIBLE_NAME) == name and (
             within is None
             or page.evaluate("(sel) => !!document.activeElement.closest(sel)", within)
         ):
+            assert page.evaluate(FOCUS_RING), f"no visible focus on {name!r} at {page.url}"
             return
     raise AssertionError(f"Tab never reached {name!r} on {page.url}")
+
+
+def sign_in_by_keyboard(page, live_server, email: str, t, lang: str = "ja") -> None:
+    """The login page is the one page opened by address; the rest is typed."""
+    page.goto(f"{live_server.url}/auth/login")
+    if lang == "en":
+        tab_to(page, "English")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
+    tab_to(page, t("E-mail"))
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def open_from_navigation(page, label: str, url_glob: str) -> None:
+    tab_to(page, label, within="nav")
+    page.keyboard.press("Enter")
+    page.wait_for_url(url_glob)
 
 
 def choose(page, option_text: str) -> None:
@@ -167,13 +199,8 @@ def test_delegation_journey_with_the_keyboard_alone(live_server, page, people, t
     with live_server.session() as session:
         ulsan = session.scalars(select(PartnerCity).where(PartnerCity.slug == "ulsan")).one()
         ulsan_name = ulsan.name("ja")
-    page.goto(f"{live_server.url}/auth/login")
-    tab_to(page, t("E-mail"))
-    page.keyboard.type(people["staff"])
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_by_keyboard(page, live_server, people["staff"], t)
+    assert page.url == f"{live_server.url}/"
 
     # The skip link comes first.
     page.keyboard.press("Tab")
@@ -241,3 +268,124 @@ def vocab_label(tr, key: str) -> str:
     from exchange_app import vocab
 
     return tr("ja", str(vocab.EXCHANGE_FIELD_LABELS[key]._args[0]))
+
+
+# --- the youth journey with the keyboard alone (in English) --------------------------------
+
+
+def figure_5b(page) -> int:
+    figure = page.locator("#indicator-5b .indicator-figure").first
+    return int(figure.get_attribute("data-figure").replace(",", ""))
+
+
+def register_by_keyboard(page, t, family, given, family_kana, given_kana) -> None:
+    """From the programme page, register a young participant with the guardian's consent."""
+    tab_to(page, t("Register a participant"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/participants/new$"))
+    tab_to(page, t("Family name"))
+    page.keyboard.type(family)
+    tab_to(page, t("Given name"))
+    page.keyboard.type(given)
+    tab_to(page, t("Family name (kana)"))
+    page.keyboard.type(family_kana)
+    tab_to(page, t("Given name (kana)"))
+    page.keyboard.type(given_kana)
+    tab_to(page, t("Role"))
+    choose(page, t("Youth"))
+    tab_to(page, t("Status"))
+    choose(page, t("Participated"))
+    tab_to(page, t("Birth date"))
+    type_date(page, 2011, 6, 2)
+    tab_to(page, t("Guardian's name"))
+    page.keyboard.type(f"{family} Guardian")
+    tab_to(page, t("Guardian's consent received on"))
+    today = date.today()
+    type_date(page, today.year, today.month, today.day)
+    tab_to(page, t("Save"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/youth/\d+(#.*)?$"))
+
+
+def test_youth_journey_with_the_keyboard_alone(live_server, page, people, tr):
+    t = lambda msgid: tr("en", msgid)  # noqa: E731
+    with live_server.session() as session:
+        guilin = session.scalars(select(PartnerCity).where(PartnerCity.slug == "guilin")).one()
+        guilin_name = guilin.name("en")
+    sign_in_by_keyboard(page, live_server, people["coordinator"], t, "en")
+    open_from_navigation(page, t("Indicators"), "**/indicators/**")
+    before = figure_5b(page)
+
+    open_from_navigation(page, t("Youth exchanges"), "**/youth/")
+    tab_to(page, t("New programme"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/youth/new")
+    tab_to(page, t("Title"))
+    page.keyboard.type("Guilin youth exchange by keyboard")
+    tab_to(page, t("Kind"))
+    choose(page, t("Exchange with a partner city"))
+    tab_to(page, t("Partner city"))
+    choose(page, guilin_name)
+    tab_to(page, t("Direction"))
+    choose(page, t("Outbound (sent)"))
+    start = date.today().replace(day=1)
+    tab_to(page, t("Start date"))
+    type_date(page, start.year, start.month, 1)
+    tab_to(page, t("End date"))
+    type_date(page, start.year, start.month, 5)
+    tab_to(page, t("Save"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/youth/\d+$"))
+    assert page.get_by_role("heading", name="Guilin youth exchange by keyboard").is_visible()
+
+    register_by_keyboard(page, t, "Endo", "Mio", "エンドウ", "ミオ")
+    register_by_keyboard(page, t, "Fujita", "Ren", "フジタ", "レン")
+    rows = page.locator("table.youth-participants tbody tr")
+    assert rows.count() == 2
+
+    # Ren withdraws: the status buttons of his row, named after him.
+    tab_to(page, t("Withdrawn"), within=f"form[aria-label='{t('Status')}: Fujita Ren']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/youth/\d+#p\d+$"))
+    page.wait_for_load_state("load")
+    row = page.locator("table.youth-participants tbody tr", has_text="Fujita")
+    assert row.get_by_role("button", name=t("Withdrawn")).get_attribute("aria-pressed") == "true"
+
+    open_from_navigation(page, t("Indicators"), "**/indicators/**")
+    assert figure_5b(page) == before + 1
+
+
+# --- the history journey with the keyboard alone (in Japanese) -----------------------------
+
+
+def test_history_journey_with_the_keyboard_alone(live_server, page, people, tr, tmp_path):
+    t = lambda msgid, **values: tr("ja", msgid, **values)  # noqa: E731
+    with live_server.session() as session:
+        guilin = session.scalars(select(PartnerCity).where(PartnerCity.slug == "guilin")).one()
+        guilin_name = guilin.name("ja")
+    sign_in_by_keyboard(page, live_server, people["coordinator"], t)
+    open_from_navigation(page, t("Partner cities"), "**/partners/")
+    tab_to(page, guilin_name, within="main")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/partners/guilin")
+
+    tab_to(page, t("Create the history for the %(ordinal)s anniversary", ordinal="50"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/history/guilin\?ordinal=50"))
+    heading = t("History for the %(ordinal)s anniversary", ordinal="50")
+    assert page.get_by_role("heading", name=heading).is_visible()
+
+    tab_to(page, t("Download PDF"))
+    with page.expect_download(timeout=120_000) as download_info:
+        page.keyboard.press("Enter")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    pdf = tmp_path / "history.pdf"
+    download.save_as(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert guilin_name in text
+    assert "50" in text
+    assert ("1979" in text) or ("昭和54" in text)
