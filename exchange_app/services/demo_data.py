@@ -31,6 +31,7 @@ from exchange_app.models import (
     delegation_leading_projects,
     promotion_leading_projects,
 )
+from exchange_app.services.dates import fiscal_year_bounds
 from exchange_app.vocab import (
     EXCHANGE_FIELDS,
     PROMOTION_MEDIA,
@@ -140,10 +141,10 @@ def generate(
     )
     tag = f"{DEMO_PREFIX}{seed}-{run}-"
     today = date.today()
-    span_days = (today - date(first_year, 4, 1)).days
+    span_days = (today - fiscal_year_bounds(first_year)[0]).days
 
     def random_day(city: PartnerCity) -> date:
-        start = max(date(first_year, 4, 1), city.established_on)
+        start = max(fiscal_year_bounds(first_year)[0], city.established_on)
         return start + timedelta(days=rng.randrange(max(1, (today - start).days)))
 
     counts: dict[str, int] = {}
@@ -356,7 +357,7 @@ def generate(
                 "foreign_city": "foreign_city",
             }[organization.kind]
             partner_id, organization_id = None, organization.id
-            start = date(first_year, 4, 1) + timedelta(days=rng.randrange(span_days))
+            start = fiscal_year_bounds(first_year)[0] + timedelta(days=rng.randrange(span_days))
         promotion_rows.append(
             {
                 "external_id": f"{tag}p{index}",

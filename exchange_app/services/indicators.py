@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.db import utcnow
@@ -32,7 +32,7 @@ from exchange_app.models import (
     User,
     YouthProgram,
 )
-from exchange_app.services import audit
+from exchange_app.services import audit, promotions
 from exchange_app.services.dates import (
     calendar_year_bounds,
     era_of,
@@ -735,7 +735,8 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
     for city_id, count in youth:
         rows.get(city_id, other).youth += count
 
-    counted = func.sum(case((Promotion.counts_toward_3b.is_(True), 1), else_=0))
+    # The year's promotions per channel, and how many of them the 3b rule counts.
+    counted = func.count().filter(*promotions.counted_toward_3b(fiscal_year))
     by_channel = {
         channel: (count, int(in_3b or 0))
         for channel, count, in_3b in session.execute(

@@ -27,7 +27,7 @@ from exchange_app.services.pagination import Page, paginate
 # --------------------------------------------------------------------------- the 3b rule
 
 
-def _counted_toward_3b(fiscal_year: int | None = None) -> list[ColumnElement[bool]]:
+def counted_toward_3b(fiscal_year: int | None = None) -> list[ColumnElement[bool]]:
     """The conditions of indicator 3b: the flag is set and, for a year, the first day is in it."""
     conditions: list[ColumnElement[bool]] = [Promotion.counts_toward_3b.is_(True)]
     if fiscal_year is not None:
@@ -44,7 +44,7 @@ def promotions_3b_statement(fiscal_year: int) -> Select[tuple[int]]:
     """
     return (
         select(Promotion.id)
-        .where(*_counted_toward_3b(fiscal_year))
+        .where(*counted_toward_3b(fiscal_year))
         .order_by(Promotion.start_date, Promotion.id)
     )
 
@@ -285,7 +285,7 @@ class PromotionTotals:
 def promotion_totals(session: Session, filters: PromotionFilters) -> PromotionTotals:
     """How many promotions match, their total reach, and how many of them 3b counts."""
     conditions = _filter_conditions(filters)
-    counted = func.count().filter(*_counted_toward_3b(filters.fiscal_year))
+    counted = func.count().filter(*counted_toward_3b(filters.fiscal_year))
     row = session.execute(
         select(func.count(), func.coalesce(func.sum(Promotion.reach), 0), counted).where(
             *conditions
