@@ -1,6 +1,9 @@
 # exchange_app: the two commands of the README, and a few helpers.
-#   make run   - install, migrate, seed, ensure an admin exists, serve on http://127.0.0.1:5000
-#   make test  - install test dependencies, lint, run the whole suite on SQLite and PostgreSQL
+#   make run   - install from the lock file, migrate, seed, ensure an admin exists, serve on
+#                http://127.0.0.1:5000
+#   make test  - install the test dependencies from the lock file, lint and type-check, run the whole suite on
+#                SQLite and PostgreSQL (in random order), the wheel test included
+#   make lock  - update uv.lock after a dependency was added to or changed in pyproject.toml
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,18 +14,30 @@ WORKERS ?= 2
 TEST_DATABASE_URL_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FLASK := $(BIN)/flask --app exchange_app
 
-.PHONY: bench run test install install-test translations translations-update lint serve clean
+# uv installs exactly what uv.lock says (versions and hashes). It lives in a virtual
+# environment of its own, installed with pip from pinned, hashed wheels.
+TOOLS ?= .tools
+export UV := $(abspath $(TOOLS))/bin/uv
+UV_VERSION ?= 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
+# --locked: refuse to install when pyproject.toml and uv.lock disagree (run `make lock`).
+SYNC := $(UV) sync --locked --python $(PYTHON)
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+.PHONY: bench run test install install-test translations translations-update lint serve clean \
+	lock lock-upgrade lock-uv dist
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(UV): scripts/uv-requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --require-hashes -r scripts/uv-requirements.txt
+	@touch $(UV)
+
+install: $(UV)
+	$(SYNC) --quiet
 	$(MAKE) --no-print-directory translations
 
-install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+install-test: $(UV)
+	$(SYNC) --quiet --extra test
 	@# The PDF tests read PDFs with poppler's pdffonts/pdftotext.
 	@if ! command -v pdffonts >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null \
@@ -45,21 +60,45 @@ translations-update:
 	$(BIN)/python scripts/i18n.py fill-en
 	@$(BIN)/python scripts/i18n.py missing || echo "^ these strings still need a Japanese translation (exchange_app/translations/ja)"
 
+# The lock file. `make lock` keeps every pinned version that still satisfies pyproject.toml and
+# resolves only what changed (a new or changed dependency); `make lock-upgrade` moves every
+# package to the newest version pyproject.toml allows. Commit uv.lock with the change.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# uv itself: pinned with hashes in scripts/uv-requirements.txt (make lock-uv UV_VERSION=x.y.z).
+lock-uv: $(UV)
+	echo "uv==$(UV_VERSION)" | $(UV) pip compile --quiet --generate-hashes --universal \
+		--no-header - -o scripts/uv-requirements.txt
+
+# A release: the wheel and sdist, and requirements.txt (the lock's versions and hashes, for pip).
+dist: $(UV)
+	rm -rf dist
+	$(UV) build --python $(PYTHON)
+	$(UV) export --frozen --no-dev --no-emit-project --no-header --format requirements-txt \
+		-o dist/requirements.txt --quiet
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) ensure-admin
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'exchange_app:create_app()'
+	@echo "Starting exchange_app on http://$(HOST):$(PORT)/ (HOST= and PORT= change it; Ctrl+C stops it)"
+	$(BIN)/gunicorn --config python:exchange_app.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'exchange_app:create_app()'
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python scripts/run_tests.py
+	$(BIN)/mypy
+	$(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache dist
 
 # Loads demo data at scale 100 into SQLite and PostgreSQL and measures the main pages with wrk.
 bench:

@@ -28,6 +28,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -36,8 +37,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from exchange_app import db as database
-
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from exchange_app import paths, settings
 
 # Feature blueprints, each a package with ``bp`` in its __init__.
 BLUEPRINTS = (
@@ -55,9 +55,9 @@ BLUEPRINTS = (
 )
 
 # Endpoints that answer without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.font"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.font", "main.favicon"})
 # Public files that browsers may keep (every other page signed in is never cached).
-CACHEABLE_ENDPOINTS = frozenset({"static", "main.font"})
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.font", "main.favicon"})
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -68,15 +68,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, database, extensions, blueprints, commands."""
     app = Flask(
         __name__,
-        template_folder=os.path.join(PROJECT_ROOT, "templates"),
-        static_folder=os.path.join(PROJECT_ROOT, "static"),
-        instance_path=os.environ.get("EXCHANGE_APP_INSTANCE_PATH")
-        or os.path.join(PROJECT_ROOT, "instance"),
+        template_folder=paths.resource("templates"),
+        static_folder=paths.resource("static"),
+        instance_path=str(paths.instance_path()),
     )
     if test_config is None:
-        app.config.from_object("config.Config")
+        app.config.from_object(settings.Config)
     else:
-        app.config.from_object("config.TestConfig")
+        app.config.from_object(settings.TestConfig)
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -323,6 +322,7 @@ def _init_error_handlers(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     from exchange_app import vocab
     from exchange_app.auth.permissions import can
+    from exchange_app.countries import country_choices, country_name
     from exchange_app.services import dates
 
     @app.context_processor
@@ -347,6 +347,22 @@ def _init_templates(app: Flask) -> None:
         d, current_language(), precision
     )
     app.jinja_env.filters["number"] = lambda n: "" if n is None else f"{n:,}"
+    app.jinja_env.filters["datetime"] = lambda moment: dates.format_datetime(
+        moment, current_language()
+    )
+    app.jinja_env.filters["country"] = lambda code: country_name(code, current_language())
+
+    def date_cell(day: Any, precision: str = "day", era: bool = True) -> Markup:
+        """A date for a list: Western and 和暦 parts, each kept on one line."""
+        western, wareki_part = dates.format_date_parts(day, current_language(), precision)
+        html = Markup('<span class="date-part">{}</span>').format(western)
+        if era and wareki_part:
+            era_text = wareki_part
+            html += Markup(' <span class="date-part date-era">{}</span>').format(era_text)
+        return html
+
+    app.jinja_env.filters["date_cell"] = date_cell
+    app.jinja_env.globals["country_choices"] = lambda: country_choices(current_language())
 
 
 def url_for_lang(language: str) -> str:

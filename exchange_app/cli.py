@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from exchange_app import migrate
 from exchange_app.db import get_session
 from exchange_app.history import cli as history_cli
 from exchange_app.imports.commands import register as register_import_commands
 from exchange_app.indicators import cli as indicators_cli
-from exchange_app.vocab import ROLES
+from exchange_app.vocab import Role
 from exchange_app.youth import cli as youth_cli
+
+
+def main() -> None:
+    """``exchange-app``: the app's commands (as ``flask --app exchange_app``), from anywhere."""
+    from flask.cli import FlaskGroup
+
+    from exchange_app import create_app
+
+    cli = FlaskGroup(
+        name="exchange-app",
+        create_app=lambda: create_app(),
+        load_dotenv=False,
+        help="Kumamoto City's partner-city exchanges: database, accounts, imports, reports.",
+    )
+    cli.main(prog_name="exchange-app")
 
 
 def init_app(app: Flask) -> None:
@@ -32,38 +49,66 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database schema migrations (Alembic)."""
+
+
+@contextmanager
+def _alembic_errors() -> Iterator[None]:
+    """An unknown revision or a model/migration difference: a message and exit status 1."""
+    from alembic.util import CommandError
+
+    try:
+        yield
+    except CommandError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _echo_revision() -> None:
+    revision = migrate.current_revision(current_app.config["DATABASE_URL"])
+    click.echo(f"database at revision {revision or 'base (no tables)'}")
 
 
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Migrate the database up to REVISION (default: head)."""
-    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    """Migrate the database up to REVISION: an id, +N for N steps, or head (the default)."""
+    with _alembic_errors():
+        migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    _echo_revision()
 
 
-@db_group.command("downgrade")
+# "-1" (steps back) is a revision, not an option.
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision", default="-1")
 def db_downgrade(revision: str) -> None:
-    """Migrate the database down to REVISION (default: one step)."""
-    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    """Migrate the database down to REVISION: an id, -N for N steps back, or base.
+
+    Without REVISION, one step back.
+    """
+    with _alembic_errors():
+        migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    _echo_revision()
 
 
 @db_group.command("current")
 def db_current() -> None:
     """Show the database's revision."""
-    migrate.current(current_app.config["DATABASE_URL"])
+    revision = migrate.current_revision(current_app.config["DATABASE_URL"])
+    head = " (head)" if revision in migrate.head_revisions() else ""
+    click.echo(f"{revision or 'base (no tables)'}{head}")
 
 
 @db_group.command("check")
 def db_check() -> None:
     """Fail if the models differ from what the migrations create."""
-    migrate.check(current_app.config["DATABASE_URL"])
+    with _alembic_errors():
+        migrate.check(current_app.config["DATABASE_URL"])
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command() -> None:
     """Add the partner cities, indicators and leading projects (idempotent)."""
     from exchange_app.services.seed import seed_reference_data
@@ -78,7 +123,7 @@ def seed_command() -> None:
         click.echo("reference data already present; nothing changed")
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """User accounts."""
 
@@ -91,19 +136,25 @@ def _read_password(prompt: bool) -> str:
 
 @users_group.command("create")
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(Role.values()), required=True)
 @click.option("--name", "display_name", default=None, help="Display name (default: the e-mail)")
 def users_create(email: str, role: str, display_name: str | None) -> None:
     """Create a user. The password is read from stdin or prompted, never an argument."""
-    from exchange_app.services import accounts, audit
+    from exchange_app.admin.operations import create_account
+    from exchange_app.services import accounts
 
     session = get_session()
     if accounts.find_user_by_email(session, email) is not None:
         raise click.ClickException(f"a user with e-mail {email} already exists")
     password = _read_password(prompt=False)
     try:
-        user = accounts.create_user(
-            session, email=email, display_name=display_name or email, role=role, password=password
+        user = create_account(
+            session,
+            email=email,
+            display_name=display_name or email,
+            role=role,
+            password=password,
+            summary="created from the command line",
         )
     except accounts.PasswordPolicyError as error:
         raise click.ClickException(
@@ -113,7 +164,6 @@ def users_create(email: str, role: str, display_name: str | None) -> None:
                 "too_common": "password too common; choose another",
             }[str(error)]
         ) from error
-    audit.record(session, "create", "user", user.id, summary="created from the command line")
     session.commit()
     click.echo(f"created {user.email} ({user.role})")
 
@@ -131,6 +181,7 @@ def users_list() -> None:
 
 
 @click.command("ensure-admin")
+@with_appcontext
 @click.option("--email", envvar="ADMIN_EMAIL", default="admin@example.org", show_default=True)
 def ensure_admin_command(email: str) -> None:
     """Make sure an administrator can sign in; creates one with a random password if none exists.
@@ -141,8 +192,8 @@ def ensure_admin_command(email: str) -> None:
 
     from sqlalchemy import select
 
+    from exchange_app.admin.operations import create_account
     from exchange_app.models import User
-    from exchange_app.services import accounts, audit
 
     session = get_session()
     admin = session.scalar(select(User).where(User.role == "admin", User.active.is_(True)).limit(1))
@@ -150,10 +201,14 @@ def ensure_admin_command(email: str) -> None:
         click.echo(f"An administrator account exists ({admin.email}); sign in with it.")
         return
     password = secrets.token_urlsafe(15)
-    user = accounts.create_user(
-        session, email=email, display_name="Administrator", role="admin", password=password
+    user = create_account(
+        session,
+        email=email,
+        display_name="Administrator",
+        role="admin",
+        password=password,
+        summary="first administrator",
     )
-    audit.record(session, "create", "user", user.id, summary="first administrator")
     session.commit()
     click.echo("=" * 64)
     click.echo("First administrator created. Sign in at http://127.0.0.1:5000 with")
@@ -164,6 +219,7 @@ def ensure_admin_command(email: str) -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--force", is_flag=True, help="Add demo data even if real records exist.")
 @click.option("--seed", default=2029, show_default=True, help="Random seed (same seed, same data).")

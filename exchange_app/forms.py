@@ -11,7 +11,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from wtforms import HiddenField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, Optional, ValidationError
+
+from exchange_app.services import form_tokens
 
 
 class VersionedForm(FlaskForm):
@@ -45,13 +47,27 @@ class VersionedForm(FlaskForm):
             self.version.data = raw[0] if raw else None
 
     # Fields that never reach the record, whatever the request contains.
-    NOT_POPULATED = frozenset({"version", "csrf_token", "submit"})
+    NOT_POPULATED = frozenset({"version", "csrf_token", "submit", "form_token"})
 
     def populate_obj(self, obj: Any) -> None:
         """Copy the form's own fields to ``obj``; the version is checked, never copied."""
         for name, field in self._fields.items():
             if name not in self.NOT_POPULATED:
                 field.populate_obj(obj, name)
+
+
+class OneTimeForm:
+    """A creation form saved once however often the browser sends it (see ``form_tokens``).
+
+    The token is made when the empty form is shown and travels with it: a double click
+    or a resent POST carry it as it is, and when the user comes back to the form with the
+    back button (the page is loaded afresh, signed-in pages are never cached) the page
+    puts the token it was sent with back in place (static/js/app.js).
+    """
+
+    form_token = HiddenField(
+        default=lambda: form_tokens.new_token(), validators=[Optional(), Length(max=64)]
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from exchange_app import paths
+
+
+def _shipped_config() -> AlembicConfig:
+    """The Alembic configuration and migrations that come with the app (checkout or wheel)."""
+    config = AlembicConfig(str(paths.resource("alembic.ini")))
+    config.set_main_option("script_location", str(paths.resource("migrations")))
+    return config
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
     """An Alembic configuration for the project's migrations against ``database_url``."""
-    config = AlembicConfig(os.path.join(PROJECT_ROOT, "alembic.ini"))
-    config.set_main_option("script_location", os.path.join(PROJECT_ROOT, "migrations"))
+    config = _shipped_config()
     # configparser interpolates '%', which URL-encoded passwords may contain.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
@@ -29,9 +34,23 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-def current(database_url: str) -> None:
-    """Print the database's current revision."""
-    command.current(alembic_config(database_url), verbose=False)
+def current_revision(database_url: str) -> str | None:
+    """The database's revision (None for an empty database)."""
+    from exchange_app.db import create_db_engine
+
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The newest revision(s) of the migrations shipped with the app."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(ScriptDirectory.from_config(_shipped_config()).get_heads())
 
 
 def check(database_url: str) -> None:

@@ -1,196 +1,236 @@
-"""The controlled vocabularies of the domain, with their translated labels.
+"""The controlled vocabularies of the domain, each a ``StrEnum`` with translated labels.
 
-Each tuple is the single list of allowed values: the models' CHECK constraints,
-the forms' choices, the imports and the exports all read it from here.
+Each enum is the single list of allowed values: the models' CHECK constraints
+(``models.mixins.one_of``), the forms' choices, the imports and the exports all read
+it from here. A member is its stored value (``Direction.INBOUND == "inbound"``) and
+carries its label (``Direction.INBOUND.label``).
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any, Self
+
 from flask_babel import lazy_gettext as _l
 
-ROLES = ("admin", "coordinator", "staff", "viewer")
-ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "coordinator": _l("Coordinator"),
-    "staff": _l("Staff"),
-    "viewer": _l("Viewer"),
-}
 
-RELATIONSHIP_TYPES = (
-    "friendship",
-    "sister",
-    "friendship_cooperation",
-    "exchange",
-    "friendship_exchange",
-)
-RELATIONSHIP_TYPE_LABELS = {
-    "friendship": _l("Friendship city"),
-    "sister": _l("Sister city"),
-    "friendship_cooperation": _l("Friendship and cooperation city"),
-    "exchange": _l("Exchange city"),
-    "friendship_exchange": _l("Friendship exchange city"),
-}
+class Vocabulary(StrEnum):
+    """A vocabulary: members are declared as ``NAME = "stored value", _l("Label")``."""
 
-DATE_PRECISIONS = ("year", "month", "day")
+    label: Any
 
-RELATIONSHIP_EVENT_KINDS = (
-    "signed",
-    "inherited",
-    "renewed",
-    "anniversary_held",
-    "citizens_exchange",
-    "gift",
-    "other",
-)
-RELATIONSHIP_EVENT_KIND_LABELS = {
-    "signed": _l("Agreement signed"),
-    "inherited": _l("Relationship taken over"),
-    "renewed": _l("Agreement renewed"),
-    "anniversary_held": _l("Anniversary held"),
-    "citizens_exchange": _l("Citizens' exchange"),
-    "gift": _l("Gift"),
-    "other": _l("Other"),
-}
+    def __new__(cls, value: str, label: Any = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label if label is not None else value
+        return member
 
-EXCHANGE_FIELDS = (
-    "youth",
-    "tourism",
-    "education",
-    "culture",
-    "economy",
-    "technology",
-    "medical",
-    "sports",
-    "environment",
-    "arts",
-    "administration",
-)
-EXCHANGE_FIELD_LABELS = {
-    "youth": _l("Youth"),
-    "tourism": _l("Tourism"),
-    "education": _l("Education"),
-    "culture": _l("Culture"),
-    "economy": _l("Economy"),
-    "technology": _l("Technology"),
-    "medical": _l("Medical"),
-    "sports": _l("Sports"),
-    "environment": _l("Environment"),
-    "arts": _l("Arts"),
-    "administration": _l("Administration"),
-}
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """The stored values, in declaration order."""
+        return tuple(member.value for member in cls)
 
-DIRECTIONS = ("inbound", "outbound")
-DIRECTION_LABELS = {
-    "inbound": _l("Inbound (hosted)"),
-    "outbound": _l("Outbound (sent)"),
-}
+    @classmethod
+    def labels(cls) -> dict[str, Any]:
+        """Each stored value's label, in declaration order."""
+        return {member.value: member.label for member in cls}
 
-GIFT_DIRECTIONS = ("given", "received")
-GIFT_DIRECTION_LABELS = {"given": _l("Given"), "received": _l("Received")}
+    @classmethod
+    def label_of(cls, value: Any) -> Any:
+        """The label of a stored value; an unknown value is shown as it is."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
 
-YOUTH_PROGRAM_KINDS = ("partner_exchange", "international_conference", "other")
-YOUTH_PROGRAM_KIND_LABELS = {
-    "partner_exchange": _l("Exchange with a partner city"),
-    "international_conference": _l("International conference"),
-    "other": _l("Other"),
-}
 
-PARTICIPANT_ROLES = ("youth", "chaperone", "staff")
-PARTICIPANT_ROLE_LABELS = {
-    "youth": _l("Youth"),
-    "chaperone": _l("Chaperone"),
-    "staff": _l("Staff member"),
-}
+class Role(Vocabulary):
+    ADMIN = "admin", _l("Administrator")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    STAFF = "staff", _l("Staff")
+    VIEWER = "viewer", _l("Viewer")
 
-PARTICIPANT_STATUSES = ("applied", "selected", "participated", "withdrawn")
-PARTICIPANT_STATUS_LABELS = {
-    "applied": _l("Applied"),
-    "selected": _l("Selected"),
-    "participated": _l("Participated"),
-    "withdrawn": _l("Withdrawn"),
-}
 
-ORGANIZATION_KINDS = (
-    "international_organization",
-    "embassy_consulate",
-    "overseas_office",
-    "foreign_city",
-    "other",
-)
-ORGANIZATION_KIND_LABELS = {
-    "international_organization": _l("International organisation"),
-    "embassy_consulate": _l("Embassy or consulate"),
-    "overseas_office": _l("City's overseas office"),
-    "foreign_city": _l("Foreign city (not a partner)"),
-    "other": _l("Other"),
-}
+class RelationshipType(Vocabulary):
+    FRIENDSHIP = "friendship", _l("Friendship city")
+    SISTER = "sister", _l("Sister city")
+    FRIENDSHIP_COOPERATION = "friendship_cooperation", _l("Friendship and cooperation city")
+    EXCHANGE = "exchange", _l("Exchange city")
+    FRIENDSHIP_EXCHANGE = "friendship_exchange", _l("Friendship exchange city")
 
-PROMOTION_CHANNELS = (
-    "partner_city",
-    "international_organization",
-    "embassy_consulate",
-    "overseas_office",
-    "international_conference",
-    "foreign_city",
-)
-PROMOTION_CHANNEL_LABELS = {
-    "partner_city": _l("Partner city"),
-    "international_organization": _l("International organisation"),
-    "embassy_consulate": _l("Embassy or consulate"),
-    "overseas_office": _l("City's overseas office"),
-    "international_conference": _l("International conference"),
-    "foreign_city": _l("Foreign city"),
-}
 
-PROMOTION_THEMES = (
-    "groundwater",
-    "kumamoto_castle",
-    "food",
-    "tourism",
-    "culture",
-    "business",
-    "other",
-)
-PROMOTION_THEME_LABELS = {
-    "groundwater": _l("Groundwater / water brand"),
-    "kumamoto_castle": _l("Kumamoto Castle"),
-    "food": _l("Food"),
-    "tourism": _l("Tourism"),
-    "culture": _l("Culture"),
-    "business": _l("Business"),
-    "other": _l("Other"),
-}
+class DatePrecision(Vocabulary):
+    YEAR = "year", _l("Year only")
+    MONTH = "month", _l("Year and month")
+    DAY = "day", _l("Exact day")
 
-PROMOTION_MEDIA = (
-    "event",
-    "exhibition",
-    "presentation",
-    "publication",
-    "online",
-    "media_coverage",
-)
-PROMOTION_MEDIUM_LABELS = {
-    "event": _l("Event"),
-    "exhibition": _l("Exhibition"),
-    "presentation": _l("Presentation"),
-    "publication": _l("Publication"),
-    "online": _l("Online"),
-    "media_coverage": _l("Media coverage"),
-}
 
-INDICATOR_BASES = ("fiscal", "calendar")
-INDICATOR_SOURCES = ("computed", "entered")
-INDICATOR_VALUE_STATUSES = ("draft", "confirmed")
-INDICATOR_UNITS = ("people", "percent", "events", "companies", "cases")
-INDICATOR_UNIT_LABELS = {
-    "people": _l("people"),
-    "percent": _l("%"),
-    "events": _l("events"),
-    "companies": _l("companies"),
-    "cases": _l("cases"),
-}
+class EventDatePrecision(Vocabulary):
+    """A step in a relationship's history may be known only to the decade ("the 1980s")."""
 
-AUDIT_ACTIONS = ("create", "update", "delete", "view", "export", "import", "purge", "confirm")
+    DECADE = "decade", _l("Decade only")
+    YEAR = "year", _l("Year only")
+    MONTH = "month", _l("Year and month")
+    DAY = "day", _l("Exact day")
+
+
+class RelationshipEventKind(Vocabulary):
+    SIGNED = "signed", _l("Agreement signed")
+    INHERITED = "inherited", _l("Relationship taken over")
+    RENEWED = "renewed", _l("Agreement renewed")
+    ANNIVERSARY_HELD = "anniversary_held", _l("Anniversary held")
+    CITIZENS_EXCHANGE = "citizens_exchange", _l("Citizens' exchange")
+    GIFT = "gift", _l("Gift")
+    OTHER = "other", _l("Other")
+
+
+class ExchangeField(Vocabulary):
+    YOUTH = "youth", _l("Youth")
+    TOURISM = "tourism", _l("Tourism")
+    EDUCATION = "education", _l("Education")
+    CULTURE = "culture", _l("Culture")
+    ECONOMY = "economy", _l("Economy")
+    TECHNOLOGY = "technology", _l("Technology")
+    MEDICAL = "medical", _l("Medical")
+    SPORTS = "sports", _l("Sports")
+    ENVIRONMENT = "environment", _l("Environment")
+    ARTS = "arts", _l("Arts")
+    ADMINISTRATION = "administration", _l("Administration")
+
+
+class Direction(Vocabulary):
+    INBOUND = "inbound", _l("Inbound (hosted)")
+    OUTBOUND = "outbound", _l("Outbound (sent)")
+
+
+class GiftDirection(Vocabulary):
+    GIVEN = "given", _l("Given")
+    RECEIVED = "received", _l("Received")
+
+
+class YouthProgramKind(Vocabulary):
+    PARTNER_EXCHANGE = "partner_exchange", _l("Exchange with a partner city")
+    INTERNATIONAL_CONFERENCE = "international_conference", _l("International conference")
+    OTHER = "other", _l("Other")
+
+
+class ParticipantRole(Vocabulary):
+    YOUTH = "youth", _l("Youth")
+    CHAPERONE = "chaperone", _l("Chaperone")
+    STAFF = "staff", _l("Staff member")
+
+
+class ParticipantStatus(Vocabulary):
+    APPLIED = "applied", _l("Applied")
+    SELECTED = "selected", _l("Selected")
+    PARTICIPATED = "participated", _l("Participated")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class OrganizationKind(Vocabulary):
+    INTERNATIONAL_ORGANIZATION = "international_organization", _l("International organisation")
+    EMBASSY_CONSULATE = "embassy_consulate", _l("Embassy or consulate")
+    OVERSEAS_OFFICE = "overseas_office", _l("City's overseas office")
+    TOKYO_OFFICE = "tokyo_office", _l("City's Tokyo office")
+    FOREIGN_CITY = "foreign_city", _l("Foreign city (not a partner)")
+    OTHER = "other", _l("Other")
+
+
+class PromotionChannel(Vocabulary):
+    PARTNER_CITY = "partner_city", _l("Partner city")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _l("International organisation")
+    EMBASSY_CONSULATE = "embassy_consulate", _l("Embassy or consulate")
+    OVERSEAS_OFFICE = "overseas_office", _l("City's overseas office")
+    TOKYO_OFFICE = "tokyo_office", _l("City's Tokyo office")
+    INTERNATIONAL_CONFERENCE = "international_conference", _l("International conference")
+    FOREIGN_CITY = "foreign_city", _l("Foreign city")
+
+
+class PromotionTheme(Vocabulary):
+    GROUNDWATER = "groundwater", _l("Groundwater / water brand")
+    KUMAMOTO_CASTLE = "kumamoto_castle", _l("Kumamoto Castle")
+    FOOD = "food", _l("Food")
+    TOURISM = "tourism", _l("Tourism")
+    CULTURE = "culture", _l("Culture")
+    BUSINESS = "business", _l("Business")
+    OTHER = "other", _l("Other")
+
+
+class PromotionMedium(Vocabulary):
+    EVENT = "event", _l("Event")
+    EXHIBITION = "exhibition", _l("Exhibition")
+    PRESENTATION = "presentation", _l("Presentation")
+    PUBLICATION = "publication", _l("Publication")
+    ONLINE = "online", _l("Online")
+    MEDIA_COVERAGE = "media_coverage", _l("Media coverage")
+
+
+class IndicatorBasis(Vocabulary):
+    FISCAL = "fiscal", _l("Fiscal year")
+    CALENDAR = "calendar", _l("Calendar year")
+
+
+class IndicatorSource(Vocabulary):
+    COMPUTED = "computed"
+    ENTERED = "entered"
+
+
+class IndicatorValueStatus(Vocabulary):
+    DRAFT = "draft", _l("Draft")
+    CONFIRMED = "confirmed", _l("Confirmed")
+
+
+# A year with no figure yet is shown with this label beside the stored statuses.
+MISSING_VALUE_LABEL = _l("Not entered")
+
+
+class IndicatorUnit(Vocabulary):
+    PEOPLE = "people", _l("people")
+    PERCENT = "percent", _l("%")
+    EVENTS = "events", _l("events")
+    COMPANIES = "companies", _l("companies")
+    CASES = "cases", _l("cases")
+
+
+class IndicatorState(Vocabulary):
+    ON_TRACK = "on_track", _l("On track")
+    BEHIND = "behind", _l("Behind")
+
+
+class AuditAction(Vocabulary):
+    CREATE = "create", _l("Created")
+    UPDATE = "update", _l("Updated")
+    DELETE = "delete", _l("Deleted")
+    VIEW = "view", _l("Viewed")
+    EXPORT = "export", _l("Exported")
+    IMPORT = "import", _l("Imported")
+    PURGE = "purge", _l("Personal data removed")
+    CONFIRM = "confirm", _l("Confirmed")
+
+
+class EntityType(Vocabulary):
+    """What an audit entry is about."""
+
+    DELEGATION = "delegation", _l("Delegation")
+    YOUTH_PROGRAM = "youth_program", _l("Youth programme")
+    PARTICIPANT = "participant", _l("Participant")
+    YOUTH_PERSON = "youth_person", _l("Young person")
+    PROMOTION = "promotion", _l("Promotion")
+    ORGANIZATION = "organization", _l("Organisation")
+    PARTNER_CITY = "partner_city", _l("Partner city")
+    INDICATOR_VALUE = "indicator_value", _l("Indicator figure")
+    INDICATOR_YEAR = "indicator_year", _l("Indicator year")
+    HISTORY_REPORT = "history_report", _l("Anniversary history")
+    USER = "user", _l("User")
+    API_TOKEN = "api_token", _l("API token")
+
+
+class HistoryLanguage(Vocabulary):
+    """The languages an anniversary history is written in."""
+
+    JA = "ja", _l("Japanese")
+    EN = "en", _l("English")
+    BOTH = "both", _l("Japanese and English")
 
 INDICATOR_PILLAR_LABELS = {
     1: _l("Strategic overseas expansion"),
@@ -203,11 +243,8 @@ BASIC_POLICY_LABELS = {
     4: _l("Promoting a multicultural society"),
     5: _l("Developing global talent and handing it on to the next generation"),
 }
-INDICATOR_STATES = ("on_track", "behind")
-INDICATOR_STATE_LABELS = {"on_track": _l("On track"), "behind": _l("Behind")}
-INDICATOR_BASIS_LABELS = {"fiscal": _l("Fiscal year"), "calendar": _l("Calendar year")}
-INDICATOR_VALUE_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "confirmed": _l("Confirmed"),
-    "missing": _l("Not entered"),
-}
+
+
+def indicator_value_status_label(status: str) -> Any:
+    """The label of an indicator figure's status, ``missing`` (not entered) included."""
+    return MISSING_VALUE_LABEL if status == "missing" else IndicatorValueStatus.label_of(status)

@@ -58,8 +58,11 @@ def run_migrations_online() -> None:
             # Batch migrations copy and drop tables; with foreign keys on, dropping a
             # referenced table would cascade or fail. Turn them off (outside any
             # transaction) and check the result afterwards.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # The PRAGMA is a no-op inside a transaction, and every statement through the
+            # Connection begins one: it goes to the driver's connection (autocommit) first.
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
         _run(connection)
         if connection.dialect.name == "sqlite":
             problems = connection.execute(text("PRAGMA foreign_key_check")).fetchall()

@@ -91,7 +91,7 @@ def flask_cmd(*args: str) -> list[str]:
 
 def prepare_database(url: str, scale: int, env: dict[str, str]) -> float:
     """Empty, migrate, seed and load demo data; returns the seconds demo-data took."""
-    from tests.conftest import reset_database
+    from tests.scratch import reset_database  # no pytest needed
 
     if url.startswith("postgresql"):
         ensure_pg_database(url)

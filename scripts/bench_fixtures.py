@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from exchange_app import create_app
 from exchange_app.db import get_session
 from exchange_app.models import Delegation, Participant, PartnerCity, Promotion, YouthProgram
-from exchange_app.services.dates import fiscal_year_of
+from exchange_app.services.dates import fiscal_year_of, today_in_japan
 
 LARGE_PROGRAM = "bench-large-program"
 LARGE_PROGRAM_SIZE = 2000
@@ -73,7 +73,7 @@ def busiest_fiscal_year(session, model, city_id: int) -> int:
     for day in days:
         counts[fiscal_year_of(day)] = counts.get(fiscal_year_of(day), 0) + 1
     return max(counts, key=lambda year: (counts[year], year)) if counts else fiscal_year_of(
-        date.today()
+        today_in_japan()
     )
 
 
@@ -106,7 +106,7 @@ def paths() -> list[tuple[str, str]]:
         (
             f"promotion list, {CITY} in FY{promotion_fy}",
             "promotions.index",
-            {"partner": city.id, "fy": promotion_fy},
+            {"city": CITY, "fy": promotion_fy},
         ),
         ("promotion list, all", "promotions.index", {}),
         ("indicators dashboard", "indicators.dashboard", {}),

@@ -138,7 +138,7 @@ class Server:
         env.pop("TEST_DATABASE_URL", None)
         return env
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 90) -> None:
         """Start gunicorn and wait until it answers."""
         self.process = subprocess.Popen(
             [
@@ -171,7 +171,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early; see {self.error_log}")
             try:
-                status, _headers, _body = request("GET", self.port, "/auth/login")
+                # A short wait per try: a connection made while the workers boot may sit
+                # unanswered until gunicorn's own timeout; a new one is answered at once.
+                status, _headers, _body = request("GET", self.port, "/auth/login", timeout=2)
                 if status == 200 and len(self.worker_pids()) == self.workers:
                     return
             except OSError:

@@ -15,33 +15,29 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from exchange_app import create_app, migrate
 from exchange_app.db import Database, create_db_engine
 from exchange_app.models import User
+from exchange_app.paths import INSTANCE_PATH_VARIABLE
 from exchange_app.services import accounts
 from exchange_app.services.seed import seed_reference_data
+from tests.scratch import reset_database
 
 PASSWORD = "test password for the suite 熊本"
 
 
-def reset_database(url: str) -> None:
-    """Empty the database at ``url``: drop PostgreSQL's public schema, or delete the SQLite file."""
-    engine = create_db_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-            connection.commit()
-    else:
-        path = engine.url.database
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            if path and os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An instance folder of the run's own (secret key, laid-out PDFs, uploads), never the
+    checkout's ``instance/``; commands the tests start inherit it."""
+    folder = str(tmp_path_factory.mktemp("instance"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv(INSTANCE_PATH_VARIABLE, folder)
+    yield folder
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

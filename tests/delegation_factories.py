@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exchange_app.delegations import operations
 from exchange_app.models import Delegation, LeadingProject, PartnerCity
-from exchange_app.services import delegations
 
 
 def city(db: Session, slug: str) -> PartnerCity:
@@ -45,7 +45,7 @@ def make_delegation(
         "outcome": None,
     }
     defaults.update(values)
-    delegation = delegations.create_delegation(db, delegations.DelegationValues(**defaults), None)
+    delegation = operations.create_delegation(db, defaults, None)
     db.commit()
     return delegation
 

@@ -1,4 +1,7 @@
-"""Scratch databases beside the one under test, for tests that need a server of their own."""
+"""Scratch databases beside the one under test, for tests that need a server of their own.
+
+Nothing here needs pytest: the benchmark and load scripts use it too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from types import ModuleType
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from exchange_app.db import create_db_engine
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -54,3 +59,20 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def reset_database(url: str) -> None:
+    """Empty the database at ``url``: drop PostgreSQL's public schema, or delete the SQLite file."""
+    engine = create_db_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+            connection.commit()
+    else:
+        path = engine.url.database
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            if path and os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    engine.dispose()

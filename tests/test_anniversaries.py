@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries
+from exchange_app.services.dates import JAPAN
 
 
 def city(db, slug: str) -> PartnerCity:
@@ -78,25 +79,51 @@ def test_upcoming_lists_each_partnership_within_the_horizon_soonest_first(db):
     assert [m.earliest_day for m in found] == sorted(m.earliest_day for m in found)
 
 
-def test_cli_lists_anniversaries_as_json(app):
+# "Today" for the tests that read the clock: a day in Japan before Guilin's 50th, and one after.
+BEFORE_GUILIN_50TH = datetime(2026, 11, 28, 10, 0, tzinfo=JAPAN)
+AFTER_GUILIN_50TH = datetime(2029, 10, 2, 9, 0, tzinfo=JAPAN)
+
+
+def test_cli_lists_anniversaries_as_json(app, time_machine):
+    time_machine.move_to(BEFORE_GUILIN_50TH, tick=False)
     result = app.test_cli_runner().invoke(args=["anniversaries", "--within", "10", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     guilin = [r for r in rows if r["partner"] == "guilin"]
     assert {"partner", "year", "ordinal", "date"} <= set(guilin[0])
-    assert any(r["ordinal"] == 50 and r["date"] == "2029-10-01" and r["year"] == 2029
-               for r in guilin)
+    assert guilin[0] == {**guilin[0], "ordinal": 50, "date": "2029-10-01", "year": 2029}
+    assert [r["ordinal"] for r in guilin] == [50, 55]
 
 
-def test_home_page_shows_the_coming_anniversaries(client, auth):
+def test_cli_after_guilins_50th_lists_the_55th_next(app, time_machine):
+    time_machine.move_to(AFTER_GUILIN_50TH, tick=False)
+    result = app.test_cli_runner().invoke(args=["anniversaries", "--within", "10", "--json"])
+    rows = [r for r in json.loads(result.output) if r["partner"] == "guilin"]
+    assert [(r["ordinal"], r["date"]) for r in rows] == [(55, "2034-10-01"), (60, "2039-10-01")]
+
+
+def test_home_page_shows_the_coming_anniversaries(client, auth, time_machine):
+    time_machine.move_to(BEFORE_GUILIN_50TH, tick=True)
     auth.login("viewer")
     page = client.get("/").get_data(as_text=True)
     assert "今後10年間の周年記念" in page
-    assert "50周年" in page
+    assert "50周年" in page and "2029年10月1日" in page
 
 
-def test_city_page_offers_to_create_the_next_history(client, auth):
+def test_city_page_offers_to_create_the_next_history(client, auth, time_machine):
+    time_machine.move_to(BEFORE_GUILIN_50TH, tick=True)
     auth.login("viewer")
     page = client.get("/partners/guilin").get_data(as_text=True)
     assert "50周年の沿革を作成" in page
     assert "/history/guilin?ordinal=50" in page
+
+
+def test_after_guilins_50th_the_city_page_offers_the_55th(client, auth, time_machine):
+    time_machine.move_to(AFTER_GUILIN_50TH, tick=True)
+    auth.login("viewer")
+    page = client.get("/partners/guilin").get_data(as_text=True)
+    assert "55周年の沿革を作成" in page
+    assert "/history/guilin?ordinal=55" in page
+    assert "/history/guilin?ordinal=50" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "2034年10月1日" in home

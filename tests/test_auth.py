@@ -9,7 +9,7 @@ from exchange_app.models import AuditEntry, LoginSession, PartnerCity, User
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.helpers import routes
 
-PUBLIC = {"auth.login", "main.font"}  # the sign-in page and the web font
+PUBLIC = {"auth.login", "main.font", "main.favicon"}  # sign-in page, web font, site icon
 
 
 def test_every_route_refuses_anonymous_users(app, client) -> None:
@@ -56,19 +56,24 @@ def test_viewer_cannot_post_anywhere(app, client, auth, db) -> None:
     assert _row_counts(db) == before
 
 
-def test_login_with_correct_password(client, make_user) -> None:
+def test_login_with_correct_password(client, make_user, db) -> None:
     user = make_user("staff")
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    live = db.scalars(select(LoginSession).where(LoginSession.user_id == user.id)).all()
+    assert len(live) == 1 and live[0].ended_at is None
+    db.refresh(user)
+    assert user.last_login_at is not None
 
 
-def test_login_email_is_case_insensitive(client, make_user) -> None:
+def test_login_email_is_case_insensitive(client, make_user, db) -> None:
     user = make_user("staff")
     response = client.post(
         "/auth/login", data={"email": user.email.upper(), "password": PASSWORD}
     )
     assert response.status_code == 302
+    assert db.scalars(select(LoginSession.user_id)).all() == [user.id]
 
 
 def test_wrong_password_is_refused_with_a_message(client, make_user, db) -> None:
@@ -79,10 +84,12 @@ def test_wrong_password_is_refused_with_a_message(client, make_user, db) -> None
     assert client.get("/").status_code == 302
 
 
-def test_disabled_user_cannot_sign_in(client, make_user) -> None:
+def test_disabled_user_cannot_sign_in(client, make_user, db) -> None:
     user = make_user("staff", active=False)
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 401
+    assert db.scalar(select(func.count()).select_from(LoginSession)) == 0
+    assert client.get("/").status_code == 302
 
 
 def test_next_parameter_only_redirects_within_the_site(client, make_user) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -64,3 +64,36 @@ def test_fiscal_year_labels() -> None:
 def test_before_meiji_is_refused() -> None:
     with pytest.raises(ValueError):
         wareki(date(1800, 1, 1))
+
+
+def test_today_in_japan_turns_the_fiscal_year_at_15_utc_on_31_march() -> None:
+    import time_machine
+
+    from exchange_app.services.dates import now_in_japan, today_in_japan
+
+    with time_machine.travel(datetime(2025, 3, 31, 14, 59, 59, tzinfo=UTC), tick=False):
+        assert today_in_japan() == date(2025, 3, 31)
+        assert fiscal_year_of(today_in_japan()) == 2024
+    with time_machine.travel(datetime(2025, 3, 31, 15, 0, 0, tzinfo=UTC), tick=False):
+        assert today_in_japan() == date(2025, 4, 1)
+        assert fiscal_year_of(today_in_japan()) == 2025
+        assert now_in_japan().utcoffset() == timedelta(hours=9)
+
+
+def test_fiscal_years_on_record_always_offer_this_year() -> None:
+    import time_machine
+
+    from exchange_app.services.dates import fiscal_years_on_record
+
+    with time_machine.travel(datetime(2026, 12, 2, 3, 0, tzinfo=UTC), tick=False):
+        assert fiscal_years_on_record(None, None) == [2026]
+        assert fiscal_years_on_record(date(2023, 4, 1), date(2024, 3, 31)) == [
+            2026,
+            2025,
+            2024,
+            2023,
+        ]
+        assert fiscal_years_on_record(date(2027, 5, 1), date(2028, 4, 2))[:2] == [2028, 2027]
+    # On 31 March after 15:00 UTC it is already the new fiscal year in Japan.
+    with time_machine.travel(datetime(2027, 3, 31, 15, 30, tzinfo=UTC), tick=False):
+        assert fiscal_years_on_record(None, None) == [2027]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from exchange_app.delegations import operations
 from exchange_app.models import AuditEntry, Delegation
-from exchange_app.services import delegations
 from tests.delegation_factories import form_data, make_delegation
 
 WRITE_REQUESTS = [
@@ -62,11 +62,7 @@ def test_writers_may_open_the_forms(client, auth, db, role) -> None:
 
 def _save_elsewhere(db, delegation: Delegation, title: str) -> None:
     """Another user saves the delegation in the meantime."""
-    values = delegations.DelegationValues(
-        **{name: getattr(delegation, name) for name in delegations.SCALARS}
-    )
-    values.title = title
-    delegations.update_delegation(db, delegation, values, None)
+    operations.update_delegation(db, delegation, {"title": title}, None)
     db.commit()
 
 

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from exchange_app.delegations import queries
 from exchange_app.models import AuditEntry
-from exchange_app.services import delegations
 from tests.delegation_factories import make_delegation, project
 
 
@@ -58,7 +58,7 @@ def test_filters_by_city_direction_field_project_and_search(client, auth, db) ->
         title="Heidelberg youth",
         direction="inbound",
         fields=["youth"],
-        leading_project_ids=[project(db, 9).id],
+        leading_projects=[project(db, 9).id],
     )
     make_delegation(
         db, title="Vienna study", city_slug=None, counterpart="Wien Rathaus", purpose="下水道の視察"
@@ -122,7 +122,7 @@ def test_totals_count_what_is_shown_not_just_the_page(client, auth, db) -> None:
         end_date=date(2023, 5, 2),
         member_count=100,
     )
-    totals = delegations.totals(db, delegations.parse_filters({"fy": "2024"}))
+    totals = queries.totals(db, queries.parse_filters({"fy": "2024"}))
     assert totals.visits == 31
     assert totals.people == 67
     assert totals.by_direction == {"outbound": (30, 60), "inbound": (1, 7)}
@@ -135,7 +135,7 @@ def test_totals_count_what_is_shown_not_just_the_page(client, auth, db) -> None:
 
 def test_list_query_count_does_not_grow_with_rows(client, auth, db, count_queries) -> None:
     auth.login("viewer")
-    make_delegation(db, fields=["youth"], leading_project_ids=[project(db, 1).id])
+    make_delegation(db, fields=["youth"], leading_projects=[project(db, 1).id])
     client.get("/delegations/")  # warm-up
     with count_queries() as few:
         _list(client)
@@ -146,7 +146,7 @@ def test_list_query_count_does_not_grow_with_rows(client, auth, db, count_querie
             fields=["youth", "culture"],
             city_slug="guilin" if n % 2 else None,
             counterpart="X",
-            leading_project_ids=[project(db, 1).id, project(db, 2).id],
+            leading_projects=[project(db, 1).id, project(db, 2).id],
         )
     with count_queries() as many:
         page = _list(client)

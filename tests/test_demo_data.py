@@ -47,3 +47,19 @@ def test_demo_data_respects_the_database_rules(db) -> None:
         )
     )
     assert wrong == 0
+
+
+def test_scale_one_spans_the_decade_up_to_today_in_japan(db) -> None:
+    from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of, today_in_japan
+
+    demo_data.generate(db, 1)
+    db.flush()
+    today = today_in_japan()
+    first_day = fiscal_year_bounds(fiscal_year_of(today) - 9)[0]
+    for model in (Delegation, YouthProgram, Promotion):
+        earliest, latest = db.execute(
+            select(func.min(model.start_date), func.max(model.start_date))
+        ).one()
+        assert first_day <= earliest <= date(first_day.year + 1, 12, 31), model.__name__
+        assert today - (latest or today) < (today - first_day) / 5, model.__name__
+        assert latest <= today, model.__name__

@@ -267,11 +267,12 @@ def test_cli_writes_a_pdf(app, records, tmp_path):
     assert output.read_bytes().startswith(b"%PDF")
 
 
-def test_viewer_reads_but_cannot_edit(client, auth):
+def test_viewer_reads_but_cannot_edit(client, auth, db):
     auth.login("viewer")
     assert client.get("/history/guilin").status_code == 200
     assert client.get("/history/guilin/edit").status_code == 403
     assert client.post("/history/guilin/edit", data={"language": "en"}).status_code == 403
+    assert db.scalar(select(HistoryReport)) is None
 
 
 def test_staff_edit_is_kept_with_the_report_and_audited(client, auth, db, records):

@@ -243,7 +243,7 @@ def test_upload_page_shows_progress_for_large_files(client, auth) -> None:
 
 
 def test_old_uploads_are_forgotten(app, own_instance_folder, monkeypatch) -> None:
-    from exchange_app.services.importing import uploads
+    from exchange_app.importing import uploads
 
     token = uploads.save_upload(app.instance_path, "delegations", "a.csv", b"x", 1)
     assert uploads.load_upload(app.instance_path, token, 1) is not None

@@ -20,7 +20,7 @@ PAGES = {
     "history page": "/history/guilin?ordinal=50",
     "programme detail": "/youth/{program_id}",
     "delegation list, filtered": "/delegations/?city=guilin&fy=2024",
-    "promotion list, filtered": "/promotions/?partner={guilin_id}&fy=2024",
+    "promotion list, filtered": "/promotions/?city=guilin&fy=2024",
 }
 
 
@@ -34,8 +34,8 @@ def _small_data(db: Session) -> dict[str, Any]:
             title="Kumamoto fair in Guilin",
             channel="partner_city",
             partner_city_id=guilin.id,
-            theme=demo_data.PROMOTION_THEMES[0],
-            medium=demo_data.PROMOTION_MEDIA[0],
+            theme=demo_data.PromotionTheme.values()[0],
+            medium=demo_data.PromotionMedium.values()[0],
             counts_toward_3b=True,
         )
     )

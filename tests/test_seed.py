@@ -20,11 +20,44 @@ def test_seed_gives_eight_cities_fourteen_indicators_eleven_projects(db) -> None
     assert _counts(db) == (8, 14, 11)
 
 
-def test_the_city_offices_are_in_the_network(db) -> None:
-    offices = db.scalars(
-        select(Organization.name_ja).where(Organization.kind == "overseas_office")
-    ).all()
-    assert {"熊本市上海事務所", "熊本市東京事務所"} <= set(offices)
+def test_the_city_offices_are_in_the_network_shanghai_overseas_tokyo_its_own_kind(db) -> None:
+    offices = dict(
+        db.execute(
+            select(Organization.name_ja, Organization.kind).where(
+                Organization.name_ja.in_(["熊本市上海事務所", "熊本市東京事務所"])
+            )
+        ).all()
+    )
+    assert offices == {"熊本市上海事務所": "overseas_office", "熊本市東京事務所": "tokyo_office"}
+
+
+def test_tokyo_office_kind_is_labelled_as_the_citys_own_office(app) -> None:
+    from flask_babel import force_locale
+
+    from exchange_app import vocab
+
+    with app.test_request_context():
+        with force_locale("ja"):
+            assert str(vocab.OrganizationKind.label_of("tokyo_office")) == "本市の東京事務所"
+            assert str(vocab.PromotionChannel.label_of("tokyo_office")) == "本市の東京事務所"
+            assert str(vocab.OrganizationKind.label_of("overseas_office")) == "本市の海外事務所"
+        with force_locale("en"):
+            assert str(vocab.OrganizationKind.label_of("tokyo_office")) == "City's Tokyo office"
+
+
+def test_indicator_1b_is_a_calendar_year_figure_as_its_statistics_are(db) -> None:
+    b1 = db.scalar(select(Indicator).where(Indicator.code == "1b"))
+    assert (b1.basis, b1.baseline_year) == ("calendar", 2019)
+
+
+def test_aix_citizens_exchanges_are_known_to_the_decade(db) -> None:
+    aix = db.scalar(select(PartnerCity).where(PartnerCity.slug == "aix-en-provence"))
+    first = aix.events[0]
+    assert (first.kind, first.occurred_on.year, first.precision) == (
+        "citizens_exchange",
+        1980,
+        "decade",
+    )
 
 
 def test_seeding_again_changes_nothing(db) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from exchange_app import PROJECT_ROOT
+from tests.scratch import PROJECT_ROOT
 
 
 def test_font_files_are_public_and_cached_for_a_year(client):

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from exchange_app import create_app, migrate
 from exchange_app.db import create_db_engine, get_session
 from exchange_app.models import AuditEntry, Participant
-from exchange_app.services import youth
 from exchange_app.services.seed import seed_reference_data
+from exchange_app.youth import operations, queries
+from exchange_app.youth.kind import PARTICIPANTS
 from tests.youth_factories import make_participant, make_program
 
 PURGED_VALUES = {
@@ -63,10 +64,10 @@ def arrange(db: Session) -> dict[str, Any]:
 def all_counts(db: Session, program_ids: list[int]) -> dict[str, Any]:
     """Every figure the app shows about youth participation."""
     return {
-        "5b": {fy: youth.youth_5b_count(db, fy) for fy in (2023, 2024, 2025)},
-        "5b_ids": {fy: youth.youth_5b_ids(db, fy) for fy in (2023, 2024, 2025)},
-        "unique": {fy: youth.youth_5b_unique_persons(db, fy) for fy in (2023, 2024, 2025)},
-        "programs": {k: vars(v) for k, v in youth.program_counts(db, program_ids).items()},
+        "5b": {fy: queries.youth_5b_count(db, fy) for fy in (2023, 2024, 2025)},
+        "5b_ids": {fy: queries.youth_5b_ids(db, fy) for fy in (2023, 2024, 2025)},
+        "unique": {fy: queries.youth_5b_unique_persons(db, fy) for fy in (2023, 2024, 2025)},
+        "programs": {k: vars(v) for k, v in queries.program_counts(db, program_ids).items()},
         "age_bands": sorted((p.id, p.age_band) for p in db.scalars(select(Participant))),
     }
 
@@ -88,8 +89,8 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(db: Session) -
     before = all_counts(db, program_ids)
     assert before["5b"][2024] == 2 and before["unique"][2024] == 1  # 延べ 2, one person
 
-    assert youth.purge_preview(db, date(2025, 4, 1)).participants == 5
-    assert youth.purge_personal_data(db, date(2025, 4, 1)) == 5
+    assert queries.purge_preview(db, date(2025, 4, 1)).participants == 5
+    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 5
     db.commit()
     db.expire_all()
 
@@ -97,8 +98,8 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(db: Session) -
     purged = db.scalars(select(Participant).where(Participant.anonymized_at.is_not(None))).all()
     assert len(purged) == 5
     for participant in purged:
-        for name in youth.PERSONAL_FIELDS:
-            assert getattr(participant, name) is None, name
+        for item in PARTICIPANTS.personal_fields:
+            assert getattr(participant, item.model_attribute) is None, item.key
         assert participant.role and participant.status and participant.program_id
         assert participant.person_id is not None
     kept = db.get(Participant, arranged["kept"].id)
@@ -109,7 +110,7 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(db: Session) -
     for value in PURGED_VALUES.values():
         assert value not in text, value
     assert "残留" in text
-    assert youth.purge_personal_data(db, date(2025, 4, 1)) == 0
+    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 0
 
 
 def test_purge_command_reports_and_asks_before_changing(app: Flask, db: Session) -> None:
@@ -157,13 +158,18 @@ def test_admin_screen_previews_then_purges_on_confirmation(
 
 
 @pytest.mark.parametrize("role", ["coordinator", "staff", "viewer"])
-def test_only_admins_reach_the_purge_screen(client: Any, auth: Any, role: str) -> None:
+def test_only_admins_reach_the_purge_screen(
+    client: Any, auth: Any, db: Session, role: str
+) -> None:
+    arranged = arrange(db)
     auth.login(role)
     assert client.get("/youth/purge").status_code == 403
     assert (
         client.post("/youth/purge", data={"before": "2025-04-01", "confirm": "yes"}).status_code
         == 403
     )
+    db.expire_all()
+    assert db.get(Participant, arranged["repeat"].id).family_name == "消去田"
 
 
 def test_purged_names_are_gone_from_the_sqlite_file(
@@ -196,7 +202,7 @@ def test_purged_names_are_gone_from_the_sqlite_file(
                 session, program, **{**PURGED_VALUES, "given_name_kana": f"ヒミコ{'アイウ'[index]}"}
             )
         session.commit()
-        counts_before = youth.youth_5b_count(session, 2024)
+        counts_before = queries.youth_5b_count(session, 2024)
     assert PURGED_VALUES["family_name"].encode() in file_bytes()
 
     result = app.test_cli_runner().invoke(
@@ -210,4 +216,4 @@ def test_purged_names_are_gone_from_the_sqlite_file(
     for value in PURGED_VALUES.values():
         assert value.encode() not in content, value
     with app.app_context():
-        assert youth.youth_5b_count(get_session(), 2024) == counts_before == 3
+        assert queries.youth_5b_count(get_session(), 2024) == counts_before == 3

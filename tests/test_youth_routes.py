@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.models import AuditEntry, Participant, YouthProgram
-from exchange_app.services import youth
+from exchange_app.youth import queries
 from tests.helpers import routes
 from tests.youth_factories import city, make_participant, make_program
 
@@ -344,7 +344,11 @@ def test_programme_list_filters_search_sort_and_5b_total(
 
     assert titles("?fy=2025") == ["Guilin summer", "Ulsan spring"]
     assert titles("?kind=international_conference") == ["Asia Youth Summit"]
-    assert titles(f"?city={city(db).id}") == ["Guilin summer"]
+    assert titles("?city=guilin") == ["Guilin summer"]
+    # The list's old spelling (a city's id) is sent to the current one, filters kept.
+    old_link = client.get(f"/youth/?city={city(db).id}&kind=partner_exchange")
+    assert old_link.status_code == 301
+    assert old_link.headers["Location"] == "/youth/?kind=partner_exchange&city=guilin"
     assert titles("?q=summit") == ["Asia Youth Summit"]
     assert titles("?direction=inbound") == []
     page = client.get("/youth/?sort=title").get_data(as_text=True)
@@ -356,7 +360,7 @@ def test_programme_list_filters_search_sort_and_5b_total(
         page.index("Asia Youth Summit") < page.index("Ulsan spring") < page.index("Guilin summer")
     )
     summary = client.get("/youth/?fy=2025").get_data(as_text=True)
-    assert youth.youth_5b_count(db, 2025) == 1
+    assert queries.youth_5b_count(db, 2025) == 1
     assert 'id="indicator-5b"' in summary
 
 
@@ -493,8 +497,8 @@ def test_same_person_on_another_programme_is_offered_and_linked(
     assert linked.status_code == 302
     second = db.scalars(select(Participant).where(Participant.program_id == later.id)).one()
     assert second.person_id == first.person_id
-    assert youth.youth_5b_count(db, 2025) == 2
-    assert youth.youth_5b_unique_persons(db, 2025) == 1
+    assert queries.youth_5b_count(db, 2025) == 2
+    assert queries.youth_5b_unique_persons(db, 2025) == 1
     history = client.get(f"/youth/persons/{first.person_id}").get_data(as_text=True)
     assert program.title in history and later.title in history
 

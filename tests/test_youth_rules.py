@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exchange_app.services import youth
+from exchange_app.youth import kind as youth
+from exchange_app.youth import operations, queries
 from tests.youth_factories import make_participant, make_program
 
 
 def test_resident_youth_who_took_part_in_a_partner_exchange_counts(db: Session) -> None:
     program = make_program(db)
     counted = make_participant(db, program)
-    assert youth.youth_5b_ids(db, 2025) == [counted.id]
-    assert youth.youth_5b_count(db, 2025) == 1
+    assert queries.youth_5b_ids(db, 2025) == [counted.id]
+    assert queries.youth_5b_count(db, 2025) == 1
 
 
 @pytest.mark.parametrize(
@@ -35,13 +36,13 @@ def test_participations_5b_does_not_count(db: Session, values: dict) -> None:
     program = make_program(db)
     make_participant(db, program)
     make_participant(db, program, **values)
-    assert youth.youth_5b_count(db, 2025) == 1
+    assert queries.youth_5b_count(db, 2025) == 1
 
 
 def test_international_conference_counts_without_partner_city(db: Session) -> None:
     conference = make_program(db, kind="international_conference", counterpart="Youth Summit")
     make_participant(db, conference)
-    assert youth.youth_5b_count(db, 2025) == 1
+    assert queries.youth_5b_count(db, 2025) == 1
 
 
 def test_programme_of_kind_other_is_not_counted(db: Session) -> None:
@@ -49,7 +50,7 @@ def test_programme_of_kind_other_is_not_counted(db: Session) -> None:
     make_participant(db, other)
     other_with_city = make_program(db, kind="other")  # a city does not make it an exchange
     make_participant(db, other_with_city)
-    assert youth.youth_5b_count(db, 2025) == 0
+    assert queries.youth_5b_count(db, 2025) == 0
 
 
 def test_march_31_belongs_to_the_previous_fiscal_year_and_april_1_to_the_next(db: Session) -> None:
@@ -57,12 +58,12 @@ def test_march_31_belongs_to_the_previous_fiscal_year_and_april_1_to_the_next(db
     april = make_program(db, start_date=date(2026, 4, 1))
     in_march = make_participant(db, march)
     in_april = make_participant(db, april)
-    assert youth.youth_5b_ids(db, 2025) == [in_march.id]
-    assert youth.youth_5b_ids(db, 2026) == [in_april.id]
+    assert queries.youth_5b_ids(db, 2025) == [in_march.id]
+    assert queries.youth_5b_ids(db, 2026) == [in_april.id]
     first_day = make_program(db, start_date=date(2025, 4, 1))
     make_participant(db, first_day)
-    assert youth.youth_5b_count(db, 2025) == 2
-    assert youth.youth_5b_count(db, 2024) == 0
+    assert queries.youth_5b_count(db, 2025) == 2
+    assert queries.youth_5b_count(db, 2024) == 0
 
 
 def test_repeat_participant_counts_twice_but_is_one_person(db: Session) -> None:
@@ -71,8 +72,8 @@ def test_repeat_participant_counts_twice_but_is_one_person(db: Session) -> None:
     first = make_participant(db, summer, given_name_kana="ハナコ")
     make_participant(db, winter, person=first.person, given_name_kana="ハナコ")
     make_participant(db, winter, given_name_kana="ジロウ")
-    assert youth.youth_5b_count(db, 2025) == 3  # 延べ
-    assert youth.youth_5b_unique_persons(db, 2025) == 2
+    assert queries.youth_5b_count(db, 2025) == 3  # 延べ
+    assert queries.youth_5b_unique_persons(db, 2025) == 2
 
 
 def test_program_counts_by_status_role_and_residence(db: Session) -> None:
@@ -83,13 +84,13 @@ def test_program_counts_by_status_role_and_residence(db: Session) -> None:
     make_participant(db, program, role="chaperone", guardian_consent_on=None)
     make_participant(db, program, role="chaperone", resident=False, guardian_consent_on=None)
     make_participant(db, program, status="applied", guardian_consent_on=None, resident=False)
-    counts = youth.program_counts(db, [program.id])[program.id]
+    counts = queries.program_counts(db, [program.id])[program.id]
     assert counts.total == 11
     assert counts.by_status == {"applied": 1, "selected": 0, "participated": 9, "withdrawn": 1}
     assert counts.by_role == {"youth": 9, "chaperone": 2, "staff": 0}
     assert (counts.residents, counts.non_residents) == (9, 2)
-    assert counts.counted_5b == 7
-    assert counts.unique_persons == 11
+    assert counts.counted_5b == queries.Participations(participations=7, persons=7)
+    assert counts.registered == queries.Participations(participations=11, persons=11)
 
 
 def test_database_refuses_a_selected_youth_without_consent(db: Session) -> None:
@@ -108,11 +109,11 @@ def test_chaperone_needs_no_guardian_consent(db: Session) -> None:
 def test_set_status_refuses_selection_without_consent(db: Session) -> None:
     program = make_program(db)
     applicant = make_participant(db, program, status="applied", guardian_consent_on=None)
-    with pytest.raises(youth.ConsentRequired):
-        youth.set_status(applicant, "selected")
-    with pytest.raises(youth.ConsentRequired):
-        youth.set_status(applicant, "participated")
-    youth.set_status(applicant, "withdrawn")
+    with pytest.raises(operations.ConsentRequired):
+        operations.change_status(db, applicant, "selected", None)
+    with pytest.raises(operations.ConsentRequired):
+        operations.change_status(db, applicant, "participated", None)
+    operations.change_status(db, applicant, "withdrawn", None)
     assert applicant.status == "withdrawn"
 
 
@@ -167,6 +168,6 @@ def test_matching_person_found_by_kana_and_birth_date(db: Session) -> None:
     known = make_participant(
         db, first, family_name_kana="ヤマダ", given_name_kana="ハナ", birth_date=date(2010, 1, 2)
     )
-    found = youth.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 2))
+    found = queries.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 2))
     assert [person.id for person in found] == [known.person_id]
-    assert youth.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 3)) == []
+    assert queries.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 3)) == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
-from exchange_app.services import youth
+from exchange_app.youth import operations
 
 _serial = count(1)
 
@@ -67,6 +67,4 @@ def make_participant(
         "notes": "アレルギーなし",
     }
     defaults.update(values)
-    participant = Participant(**defaults)
-    youth.register_participant(db, program, participant, person)
-    return participant
+    return operations.register_participant(db, program, defaults, None, person)

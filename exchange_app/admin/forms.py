@@ -17,7 +17,7 @@ class NewUserForm(VersionedForm):
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(), Length(max=100), no_control_characters]
     )
-    role = SelectField(_l("Role"), choices=choices_from(vocab.ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=choices_from(vocab.Role.labels()))
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=1024)])
     submit = SubmitField(_l("Create user"))
 
@@ -28,7 +28,7 @@ class EditUserForm(VersionedForm):
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(), Length(max=100), no_control_characters]
     )
-    role = SelectField(_l("Role"), choices=choices_from(vocab.ROLE_LABELS))
+    role = SelectField(_l("Role"), choices=choices_from(vocab.Role.labels()))
     active = BooleanField(_l("Active (may sign in)"))
     submit = SubmitField(_l("Save"))
 

@@ -9,13 +9,13 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from exchange_app import vocab
-from exchange_app.admin import bp
+from exchange_app.admin import bp, operations
 from exchange_app.admin.forms import EditUserForm, NewUserForm, ResetPasswordForm
 from exchange_app.auth.permissions import ADMINISTER, requires
 from exchange_app.db import get_session
 from exchange_app.models import User
 from exchange_app.security_log import security_event
-from exchange_app.services import accounts, audit
+from exchange_app.services import accounts
 from exchange_app.services.pagination import paginate
 from exchange_app.services.passwords_messages import password_policy_message
 from exchange_app.services.records import version_conflict
@@ -40,7 +40,7 @@ def users() -> str:
         statement = statement.where(
             or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
         )
-    if role in vocab.ROLES:
+    if role in vocab.Role.values():
         statement = statement.where(User.role == role)
     page = paginate(get_session(), statement.order_by(User.email), request.args.get("page"))
     return render_template("admin/users.html", page=page, q=query, role=role)
@@ -57,7 +57,7 @@ def new_user() -> str | Response:
             form.email.errors.append(_("A user with this e-mail address already exists."))
         else:
             try:
-                user = accounts.create_user(
+                operations.create_account(
                     db,
                     email=form.email.data or "",
                     display_name=form.display_name.data or "",
@@ -67,13 +67,6 @@ def new_user() -> str | Response:
             except accounts.PasswordPolicyError as error:
                 form.password.errors.append(password_policy_message(str(error)))
             else:
-                audit.record(
-                    db,
-                    "create",
-                    "user",
-                    user.id,
-                    changes={"email": [None, user.email], "role": [None, user.role]},
-                )
                 db.commit()
                 flash(_("The user has been created."), "success")
                 return redirect(url_for("admin.users"))
@@ -103,12 +96,13 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
         if user.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.role.errors.append(_("You cannot remove your own administrator access."))
         else:
-            before = audit.snapshot(user)
-            user.display_name = (form.display_name.data or "").strip()
-            user.role = form.role.data or user.role
-            accounts.set_active(db, user, bool(form.active.data))
-            changes = audit.diff(before, audit.snapshot(user))
-            audit.record(db, "update", "user", user.id, changes=changes)
+            changes = operations.update_account(
+                db,
+                user,
+                display_name=form.display_name.data or "",
+                role=form.role.data or user.role,
+                active=bool(form.active.data),
+            )
             db.commit()
             if {"role", "active"} & set(changes):
                 security_event(
@@ -135,11 +129,10 @@ def reset_password(user_id: int) -> str | Response | tuple[str, int]:
     password_form = ResetPasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:
-            accounts.set_password(db, user, password_form.password.data or "")
+            operations.reset_password(db, user, password_form.password.data or "")
         except accounts.PasswordPolicyError as error:
             password_form.password.errors.append(password_policy_message(str(error)))
         else:
-            audit.record(db, "update", "user", user.id, summary="password reset")
             db.commit()
             security_event("password_reset", user_id=current_user.id, target_user_id=user.id)
             flash(_("The password has been set. The user's sessions have been ended."), "success")

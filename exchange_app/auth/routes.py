@@ -34,7 +34,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     """Show the sign-in form; on success start a fresh server-side session."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
+from exchange_app.delegations.queries import partner_section
 from exchange_app.sections import register_section
-from exchange_app.services.delegations import partner_section
 
 bp = Blueprint("delegations", __name__, url_prefix="/delegations")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app
@@ -10,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from exchange_app.sections import register_section
 from exchange_app.services import anniversaries
+from exchange_app.services.dates import today_in_japan
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
 
 def _home_section(*, session: Session, **_context: Any) -> dict[str, Any]:
-    today = date.today()
+    today = today_in_japan()
     within = current_app.config.get("ANNIVERSARY_HORIZON_YEARS", 10)
     return {
         "milestones": anniversaries.upcoming_for_all(session, today, within),
@@ -25,13 +25,21 @@ def _home_section(*, session: Session, **_context: Any) -> dict[str, Any]:
 
 
 def _partner_section(*, session: Session, city: Any, **_context: Any) -> dict[str, Any]:
-    today = date.today()
+    today = today_in_japan()
     return {
         "city": city,
         "milestones": anniversaries.milestones_of(city, today, 10),
         "next": anniversaries.next_milestone(city, today),
         "today": today,
     }
+
+
+@bp.app_template_global("anniversary_basis")
+def anniversary_basis(city: Any) -> str | None:
+    """What ``city``'s anniversaries count from, in the UI language, when it was taken over."""
+    from exchange_app import current_language
+
+    return anniversaries.basis_text(city, current_language())
 
 
 @bp.app_template_filter("ordinal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import date
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from exchange_app.db import get_session
 from exchange_app.services import anniversaries, exports, partners
 from exchange_app.services import history as history_service
+from exchange_app.services.dates import today_in_japan
 
 FORMATS = ("pdf", "html", "xlsx")
 
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(history_command)
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[str], None]:
     """Print the PDF engine's progress on one line of stderr (pages laid out so far)."""
     interactive = sys.stderr.isatty()
 
@@ -45,7 +46,7 @@ def _progress_printer():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (partner, year, ordinal, date).")
 def anniversaries_command(within: int, as_json: bool) -> None:
     """List the partnerships' anniversaries coming up in the next WITHIN years."""
-    today = date.today()
+    today = today_in_japan()
     milestones = anniversaries.upcoming_for_all(get_session(), today, within)
     if as_json:
         click.echo(json.dumps([m.as_dict() for m in milestones], ensure_ascii=False, indent=2))

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from exchange_app import vocab
 from exchange_app.services import dates
-from exchange_app.services.anniversaries import ordinal_suffix
+from exchange_app.services.anniversaries import basis_text, ordinal_suffix
+from exchange_app.services.dates import today_in_japan
 from exchange_app.services.history import History, languages_of, summary_paragraph
 
 
@@ -26,12 +27,12 @@ def labels(language: str) -> dict[str, Any]:
     """Every label of the document in ``language``, whatever the UI language is."""
     with force_locale(language):
         vocabularies = {
-            "event_kinds": vocab.RELATIONSHIP_EVENT_KIND_LABELS,
-            "directions": vocab.DIRECTION_LABELS,
-            "fields": vocab.EXCHANGE_FIELD_LABELS,
-            "themes": vocab.PROMOTION_THEME_LABELS,
-            "media": vocab.PROMOTION_MEDIUM_LABELS,
-            "relationship_types": vocab.RELATIONSHIP_TYPE_LABELS,
+            "event_kinds": vocab.RelationshipEventKind.labels(),
+            "directions": vocab.Direction.labels(),
+            "fields": vocab.ExchangeField.labels(),
+            "themes": vocab.PromotionTheme.labels(),
+            "media": vocab.PromotionMedium.labels(),
+            "relationship_types": vocab.RelationshipType.labels(),
         }
         result: dict[str, Any] = {
             name: {key: str(label) for key, label in mapping.items()}
@@ -67,12 +68,12 @@ def labels(language: str) -> dict[str, Any]:
             total=_("Total"),
             head=_("Head"),
             members=_("Members"),
+            members_count=_("%(count)s members"),
+            youth_and_leaders=_("%(youth)s young people, %(adults)s leaders"),
+            reach_count=_("reach %(count)s"),
             purpose=_("Purpose"),
             participants=_("Participants"),
-            young_people=_("young people"),
-            leaders=_("leaders"),
             people_unit=_("people"),
-            reach=_("Reach"),
             kind_delegation=_("Delegation"),
             kind_youth=_("Youth exchange"),
             kind_promotion=_("Promotion"),
@@ -101,7 +102,7 @@ def title_of(history: History, language: str) -> str:
     """The anniversary's name: ``友好都市締結50周年`` or ``50th Anniversary of ...``."""
     city = history.city
     with force_locale(language):
-        relationship = str(vocab.RELATIONSHIP_TYPE_LABELS[city.relationship_type])
+        relationship = str(vocab.RelationshipType.label_of(city.relationship_type))
         if language == "en":
             return _(
                 "%(ordinal)s Anniversary of the %(relationship)s Relationship",
@@ -124,7 +125,7 @@ def year_heading(year: int, language: str) -> str:
 
 def short_date(day: date | None, language: str, precision: str = "day") -> str:
     """A day within a year already named: ``10月1日`` or ``1 Oct``."""
-    if day is None or precision == "year":
+    if day is None or precision in ("year", "decade"):
         return ""
     if precision == "month":
         return f"{day.month}月" if language != "en" else day.strftime("%b")
@@ -160,13 +161,14 @@ def context(history: History, language: str, today: date | None = None) -> dict[
         "langs": langs,
         "L": {lang: labels(lang) for lang in langs},
         "titles": {lang: title_of(history, lang) for lang in langs},
+        "basis": {lang: basis_text(history.city, lang) for lang in langs},
         "summaries": {lang: summary_paragraph(history, lang) for lang in langs},
         "forewords": {lang: forewords[lang] for lang in langs if forewords[lang]},
         "captions": [c for c in (report.photo_captions if report else []) if c],
         "fmt": dates.format_date,
         "year_heading": year_heading,
         "span": span,
-        "today": today or date.today(),
+        "today": today or today_in_japan(),
     }
 
 

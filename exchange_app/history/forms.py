@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange_app.forms import MultiCheckboxField, VersionedForm, no_control_characters
 
 LANGUAGE_CHOICES = [
-    ("ja", _l("Japanese")),
-    ("en", _l("English")),
-    ("both", _l("Japanese and English side by side")),
+    SelectChoice("ja", _l("Japanese")),
+    SelectChoice("en", _l("English")),
+    SelectChoice("both", _l("Japanese and English side by side")),
 ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -18,15 +17,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
 from exchange_app.auth.permissions import WRITE_RECORDS, requires
 from exchange_app.db import get_session
-from exchange_app.history import bp
+from exchange_app.history import bp, operations
 from exchange_app.history.document import prepare_pdf, render_document_html, render_pdf
 from exchange_app.history.forms import HistoryReportForm
 from exchange_app.models import PartnerCity
-from exchange_app.services import anniversaries, audit, exports, partners
+from exchange_app.services import anniversaries, exports, partners
 from exchange_app.services import history as history_service
+from exchange_app.services.dates import today_in_japan
 from exchange_app.services.records import version_conflict
 
 
@@ -72,7 +73,7 @@ def _filename(history: history_service.History, language: str, extension: str) -
 def index() -> str:
     """Every partnership's anniversaries, with a link to each history."""
     session = get_session()
-    today = date.today()
+    today = today_in_japan()
     rows = [
         (city, anniversaries.next_milestone(city, today))
         for city in partners.list_partner_cities(session)
@@ -151,7 +152,7 @@ def edit(slug: str) -> Any:
     report = history.report
     entries = history_service.all_entries(session, city, history.milestone)
     form = HistoryReportForm()
-    form.excluded_records.choices = [(entry.key, entry.key) for entry in entries]
+    form.excluded_records.choices = [SelectChoice(entry.key) for entry in entries]
     if not form.is_submitted():
         form.version.data = str(report.version) if report else ""
         form.language.data = report.language if report else "ja"
@@ -168,26 +169,19 @@ def edit(slug: str) -> Any:
         )
         if stale:
             return render_template("history/edit.html", conflict=True, **context), 409
-        created = report is None
-        if report is None:
-            report = history_service.new_report(session, city, ordinal)
-        before = audit.snapshot(report)
-        known = {entry.key for entry in entries}
-        report.language = form.language.data
-        report.foreword_ja = (form.foreword_ja.data or "").strip() or None
-        report.foreword_en = (form.foreword_en.data or "").strip() or None
-        report.photo_captions = [
-            line.strip() for line in (form.photo_captions.data or "").splitlines() if line.strip()
-        ]
-        chosen = form.excluded_records.data or []
-        report.excluded_records = sorted(key for key in chosen if key in known)
-        session.flush()
-        audit.record(
+        operations.save_report(
             session,
-            "create" if created else "update",
-            "history_report",
-            report.id,
-            changes=audit.diff({} if created else before, audit.snapshot(report)),
+            city,
+            ordinal,
+            report,
+            operations.ReportChoices(
+                language=form.language.data or "ja",
+                foreword_ja=form.foreword_ja.data,
+                foreword_en=form.foreword_en.data,
+                photo_captions=(form.photo_captions.data or "").splitlines(),
+                excluded_records=list(form.excluded_records.data or []),
+            ),
+            {entry.key for entry in entries},
         )
         session.commit()
         flash(_("Saved."), "success")

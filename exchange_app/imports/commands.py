@@ -11,9 +11,11 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from exchange_app.db import get_session
-from exchange_app.services import audit
-from exchange_app.services.importing import KINDS, apply_plan, get_kind, plan_import
-from exchange_app.services.importing.spreadsheets import export_bytes
+from exchange_app.importing import apply_plan, plan_import
+from exchange_app.importing.spreadsheets import export_bytes
+from exchange_app.imports.kinds import KINDS, get_kind
+from exchange_app.services import audit, exports
+from exchange_app.vocab import AuditAction
 
 
 def register(app: Flask) -> None:
@@ -34,7 +36,8 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
         content = handle.read()
     session = get_session()
     with force_locale(lang):
-        plan = plan_import(session, kind, os.path.basename(file), content)
+        import_kind = get_kind(kind)
+        plan = plan_import(session, import_kind, os.path.basename(file), content)
         for warning in plan.warnings:
             click.echo(f"warning: {warning.text()}", err=True)
         counts = plan.counts
@@ -52,7 +55,7 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
         if dry_run:
             click.echo(f"dry run: {summary}; nothing was written.")
             return
-        result = apply_plan(session, plan)
+        result = apply_plan(session, import_kind, plan)
         session.commit()
     click.echo(
         f"imported {file}: {len(result['created'])} created, {len(result['updated'])} updated, "
@@ -67,12 +70,40 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
 @click.option(
     "--encoding", type=click.Choice(["utf-8-sig", "cp932"]), default="utf-8-sig", show_default=True
 )
+@click.option(
+    "--substitute",
+    is_flag=True,
+    help=f"In cp932, write {exports.SUBSTITUTE} for each character it cannot hold (listed) "
+    "instead of refusing.",
+)
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
-def export_command(kind: str, file_format: str, encoding: str, output: str) -> None:
-    """Write every KIND record to OUTPUT in the form ``flask import`` reads."""
+def export_command(
+    kind: str, file_format: str, encoding: str, substitute: bool, output: str
+) -> None:
+    """Write every KIND record to OUTPUT in the form ``flask import`` reads.
+
+    A cp932 CSV of records holding characters cp932 cannot write is refused (exit 1,
+    nothing written) with the records and characters listed, unless --substitute.
+    """
     session = get_session()
-    content = export_bytes(session, kind, file_format, encoding)
     spec = get_kind(kind)
+    substituted: list[exports.Unencodable] = []
+    try:
+        content = export_bytes(
+            session, spec, file_format, encoding, substitute=substitute, substitutions=substituted
+        )
+    except exports.UnencodableText as refused:
+        for finding in refused.findings:
+            click.echo(f"  {_finding_line(finding)}", err=True)
+        click.echo(
+            f"{len(refused.findings)} value(s) hold characters Shift_JIS (cp932) cannot write; "
+            f"nothing was written. Use --encoding utf-8-sig (UTF-8 with BOM, opens in Excel) "
+            f"or --substitute to write {exports.SUBSTITUTE} in their place.",
+            err=True,
+        )
+        sys.exit(1)
+    for finding in substituted:
+        click.echo(f"substituted {exports.SUBSTITUTE}: {_finding_line(finding)}", err=True)
     # Personal data is written owner-readable only.
     mode = 0o600 if spec.personal else 0o644
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
@@ -81,11 +112,23 @@ def export_command(kind: str, file_format: str, encoding: str, output: str) -> N
     if spec.personal:
         audit.record(
             session,
-            "export",
+            AuditAction.EXPORT,
             spec.entity_type,
             None,
             summary=f"{kind} exported as {file_format} from the command line",
-            changes={"format": file_format, "encoding": encoding, "output": output},
+            changes={
+                "format": file_format,
+                "encoding": encoding,
+                "output": output,
+                **exports.substitution_audit(substituted),
+            },
         )
         session.commit()
     click.echo(f"wrote {output}")
+
+
+def _finding_line(finding: exports.Unencodable) -> str:
+    return (
+        f"row {finding.row} ({finding.record}), column {finding.column}: "
+        f"{finding.characters} ({finding.code_points()})"
+    )

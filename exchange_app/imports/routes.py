@@ -19,14 +19,18 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from exchange_app import current_language
 from exchange_app.auth.permissions import PERSONAL_DATA, WRITE_RECORDS, can, requires
 from exchange_app.db import get_session
 from exchange_app.forms import choices_from
+from exchange_app.importing import apply_plan, plan_import, uploads
+from exchange_app.importing.spreadsheets import export_bytes, template_bytes
 from exchange_app.imports import bp
+from exchange_app.imports import preview as row_preview
 from exchange_app.imports.forms import ConfirmForm, UploadForm
+from exchange_app.imports.kinds import KINDS, get_kind
 from exchange_app.services import audit, exports
-from exchange_app.services.importing import KINDS, apply_plan, get_kind, plan_import, uploads
-from exchange_app.services.importing.spreadsheets import export_bytes, template_bytes
+from exchange_app.vocab import AuditAction
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ROWS_PER_PAGE = 200
@@ -128,6 +132,7 @@ def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
     pages = max(1, -(-len(plan.rows) // ROWS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = plan.rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
+    language = current_language()
     return (
         render_template(
             "imports/preview.html",
@@ -137,7 +142,8 @@ def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
             rows=rows,
             page=page,
             pages=pages,
-            columns={c.key: c for c in kind.columns},
+            stored_values=row_preview.preview_values(get_session(), kind, rows, language),
+            changed={r.line: row_preview.changed_labels(kind, r.changed, language) for r in rows},
             form=ConfirmForm(),
         ),
         status,
@@ -149,9 +155,7 @@ def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
 def preview(token: str) -> Any:
     """Step 2: every row as create / update / unchanged, and every problem."""
     stored, kind = _load(token)
-    plan = plan_import(
-        get_session(), stored.kind, stored.filename, stored.content, max_upload_bytes()
-    )
+    plan = plan_import(get_session(), kind, stored.filename, stored.content, max_upload_bytes())
     return _preview_page(stored, kind, plan)
 
 
@@ -164,11 +168,11 @@ def confirm(token: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     session = get_session()
-    plan = plan_import(session, stored.kind, stored.filename, stored.content, max_upload_bytes())
+    plan = plan_import(session, kind, stored.filename, stored.content, max_upload_bytes())
     if not plan.ok:
         flash(_("The file has problems; nothing was imported."), "danger")
         return _preview_page(stored, kind, plan, 422)
-    result = apply_plan(session, plan, user_id=current_user.id)
+    result = apply_plan(session, kind, plan, user_id=current_user.id)
     session.commit()
     uploads.discard_upload(current_app.instance_path, token)
     counts = plan.counts
@@ -202,9 +206,9 @@ def cancel(token: str) -> Response:
 @requires(WRITE_RECORDS)
 def template(kind_key: str) -> Response:
     """A blank template with an example row and a notes sheet."""
-    _require_kind(kind_key)
+    kind = _require_kind(kind_key)
     return exports.download(
-        template_bytes(kind_key), f"template-{kind_key}.xlsx", exports.XLSX_MIMETYPE
+        template_bytes(kind), f"template-{kind_key}.xlsx", exports.XLSX_MIMETYPE
     )
 
 
@@ -218,18 +222,29 @@ def export(kind_key: str) -> Response:
     if file_format not in ("xlsx", "csv") or encoding not in exports.CSV_ENCODINGS:
         abort(400)
     session = get_session()
-    content = export_bytes(session, kind_key, file_format, encoding)
+    substituted: list[exports.Unencodable] = []
+    content = export_bytes(
+        session,
+        kind,
+        file_format,
+        encoding,
+        substitute=exports.substitution_requested(request.args),
+        substitutions=substituted,
+    )
     if kind.personal:
         audit.record(
             session,
-            "export",
+            AuditAction.EXPORT,
             kind.entity_type,
             None,
             summary=f"{kind_key} exported as {file_format}",
-            changes={"format": file_format, "encoding": encoding},
+            changes={
+                "format": file_format,
+                "encoding": encoding,
+                **exports.substitution_audit(substituted),
+            },
         )
         session.commit()
     if file_format == "csv":
-        charset = "shift_jis" if encoding == "cp932" else "utf-8"
-        return exports.download(content, f"{kind_key}.csv", f"text/csv; charset={charset}")
-    return exports.download(content, f"{kind_key}.xlsx", exports.XLSX_MIMETYPE)
+        return exports.csv_download(content, kind_key, encoding)
+    return exports.xlsx_download(content, kind_key)

@@ -26,7 +26,7 @@ from exchange_app.services import audit, exports
 from exchange_app.services import indicators as service
 from exchange_app.services.dates import wareki_fiscal_year
 from exchange_app.services.records import version_conflict
-from exchange_app.services.youth import youth_5b_unique_persons
+from exchange_app.youth.queries import distinct_persons, youth_5b_unique_persons
 
 
 @bp.app_template_filter("figure")
@@ -34,6 +34,12 @@ def figure_filter(value: Any) -> str:
     """A figure for display: ``342,649`` or ``24.5``; empty when there is none."""
     number = service.plain_number(value)
     return "" if number is None else f"{number:,}"
+
+
+@bp.app_template_filter("progress_text")
+def progress_text_filter(value: float | None) -> str:
+    """Progress as a percentage: ``12.5%``, ``0%``; empty when there is none."""
+    return "" if value is None else f"{value:g}%"
 
 
 def _bad_year(message: str) -> tuple[str, int]:
@@ -118,7 +124,7 @@ def records(code: str, year: int) -> str | Response | tuple[str, int]:
         found = {p.id for _program, people in context["removed"] for p in people}
         context["total"] = len(ids)
         context["unique_persons"] = (
-            service.distinct_persons(session, ids)
+            distinct_persons(session, ids)
             if figure.status == "confirmed"
             else youth_5b_unique_persons(session, year)
         )

@@ -9,6 +9,7 @@ from exchange_app.models.delegation import (
     Gift,
     delegation_leading_projects,
 )
+from exchange_app.models.form_submission import FormSubmission
 from exchange_app.models.history import HistoryReport
 from exchange_app.models.indicator import (
     ConfirmedYear,
@@ -31,6 +32,7 @@ __all__ = [
     "Delegation",
     "DelegationField",
     "DelegationMember",
+    "FormSubmission",
     "Gift",
     "HistoryReport",
     "Indicator",

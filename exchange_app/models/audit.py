@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, rela
 from exchange_app.db import Base, UTCDateTime, utcnow
 from exchange_app.models.mixins import one_of
 from exchange_app.models.user import User
-from exchange_app.vocab import AUDIT_ACTIONS
+from exchange_app.vocab import AuditAction, EntityType
 
 
 class AuditEntry(Base):
@@ -19,7 +19,8 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entries"
     __table_args__ = (
-        one_of("action", AUDIT_ACTIONS),
+        one_of("action", AuditAction),
+        one_of("entity_type", EntityType),
         Index("ix_audit_entries_entity", "entity_type", "entity_id"),
     )
 

@@ -11,7 +11,11 @@ from exchange_app.db import Base
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.partner import PartnerCity
 from exchange_app.models.reference import LeadingProject
-from exchange_app.vocab import DIRECTIONS, EXCHANGE_FIELDS, GIFT_DIRECTIONS
+from exchange_app.vocab import (
+    Direction,
+    ExchangeField,
+    GiftDirection,
+)
 
 delegation_leading_projects = Table(
     "delegation_leading_projects",
@@ -26,7 +30,7 @@ class Delegation(EditableRecord, Base):
 
     __tablename__ = "delegations"
     __table_args__ = (
-        one_of("direction", DIRECTIONS),
+        one_of("direction", Direction),
         CheckConstraint("end_date >= start_date", name="end_after_start"),
         CheckConstraint("member_count >= 1", name="member_count_positive"),
         CheckConstraint(
@@ -87,7 +91,7 @@ class DelegationField(Base):
     """A field of exchange of one delegation."""
 
     __tablename__ = "delegation_fields"
-    __table_args__ = (one_of("field", EXCHANGE_FIELDS),)
+    __table_args__ = (one_of("field", ExchangeField),)
 
     delegation_id: Mapped[int] = mapped_column(
         ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
@@ -133,7 +137,7 @@ class Gift(Base):
     """A gift (贈呈品) given or received during a visit."""
 
     __tablename__ = "gifts"
-    __table_args__ = (one_of("direction", GIFT_DIRECTIONS),)
+    __table_args__ = (one_of("direction", GiftDirection),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delegation_id: Mapped[int] = mapped_column(

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange_app.db import Base
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.partner import PartnerCity
-
-HISTORY_LANGUAGES = ("ja", "en", "both")
+from exchange_app.vocab import HistoryLanguage
 
 
 class HistoryReport(EditableRecord, Base):
@@ -24,7 +23,7 @@ class HistoryReport(EditableRecord, Base):
 
     __tablename__ = "history_reports"
     __table_args__ = (
-        one_of("language", HISTORY_LANGUAGES),
+        one_of("language", HistoryLanguage),
         CheckConstraint("ordinal > 0 AND ordinal % 5 = 0", name="ordinal_step"),
         UniqueConstraint("partner_city_id", "ordinal"),
     )

@@ -21,10 +21,10 @@ from exchange_app.db import Base, UTCDateTime, utcnow
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.user import User
 from exchange_app.vocab import (
-    INDICATOR_BASES,
-    INDICATOR_SOURCES,
-    INDICATOR_UNITS,
-    INDICATOR_VALUE_STATUSES,
+    IndicatorBasis,
+    IndicatorSource,
+    IndicatorUnit,
+    IndicatorValueStatus,
 )
 
 
@@ -33,9 +33,9 @@ class Indicator(EditableRecord, Base):
 
     __tablename__ = "indicators"
     __table_args__ = (
-        one_of("basis", INDICATOR_BASES),
-        one_of("source", INDICATOR_SOURCES),
-        one_of("unit", INDICATOR_UNITS),
+        one_of("basis", IndicatorBasis),
+        one_of("source", IndicatorSource),
+        one_of("unit", IndicatorUnit),
         CheckConstraint("pillar IN (1, 2)", name="pillar"),
         CheckConstraint("policy IS NULL OR policy BETWEEN 1 AND 5", name="policy"),
         CheckConstraint(
@@ -89,7 +89,7 @@ class IndicatorValue(EditableRecord, Base):
     __tablename__ = "indicator_values"
     __table_args__ = (
         UniqueConstraint("indicator_id", "year"),
-        one_of("status", INDICATOR_VALUE_STATUSES),
+        one_of("status", IndicatorValueStatus),
         CheckConstraint("value >= 0", name="value_not_negative"),
     )
 

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from exchange_app.db import UTCDateTime, utcnow
+from exchange_app.vocab import Vocabulary
 
 
 class EditableRecord:
@@ -25,7 +26,13 @@ class EditableRecord:
         return {"version_id_col": cls.version}
 
 
-def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
-    """A CHECK constraint that ``column`` holds one of ``values``."""
-    allowed = ", ".join(f"'{value}'" for value in values)
-    return CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+def one_of(column: str, vocabulary: type[Vocabulary], name: str | None = None) -> CheckConstraint:
+    """A CHECK constraint that ``column`` holds one of the vocabulary's values."""
+    allowed = ", ".join(f"'{value}'" for value in vocabulary.values())
+    # The vocabulary is kept on the constraint so that a test can compare it with the
+    # CHECK the migrations actually created.
+    return CheckConstraint(
+        f"{column} IN ({allowed})",
+        name=name or column,
+        info={"vocabulary": vocabulary, "column": column},
+    )

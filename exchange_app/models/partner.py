@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange_app.db import Base
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.vocab import (
-    DATE_PRECISIONS,
-    EXCHANGE_FIELDS,
-    RELATIONSHIP_EVENT_KINDS,
-    RELATIONSHIP_TYPES,
+    DatePrecision,
+    EventDatePrecision,
+    ExchangeField,
+    RelationshipEventKind,
+    RelationshipType,
 )
 
 
@@ -22,8 +23,8 @@ class PartnerCity(EditableRecord, Base):
 
     __tablename__ = "partner_cities"
     __table_args__ = (
-        one_of("relationship_type", RELATIONSHIP_TYPES),
-        one_of("established_precision", DATE_PRECISIONS),
+        one_of("relationship_type", RelationshipType),
+        one_of("established_precision", DatePrecision),
         CheckConstraint("length(country) = 2", name="country_iso2"),
     )
 
@@ -69,7 +70,7 @@ class PartnerCityField(Base):
     """A field of exchange (youth, tourism, ...) named for a partnership."""
 
     __tablename__ = "partner_city_fields"
-    __table_args__ = (one_of("field", EXCHANGE_FIELDS),)
+    __table_args__ = (one_of("field", ExchangeField),)
 
     partner_city_id: Mapped[int] = mapped_column(
         ForeignKey("partner_cities.id", ondelete="CASCADE"), primary_key=True
@@ -82,8 +83,8 @@ class RelationshipEvent(EditableRecord, Base):
 
     __tablename__ = "relationship_events"
     __table_args__ = (
-        one_of("kind", RELATIONSHIP_EVENT_KINDS),
-        one_of("precision", DATE_PRECISIONS),
+        one_of("kind", RelationshipEventKind),
+        one_of("precision", EventDatePrecision),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +93,7 @@ class RelationshipEvent(EditableRecord, Base):
     )
     kind: Mapped[str] = mapped_column(String(30))
     occurred_on: Mapped[date] = mapped_column(Date)
-    precision: Mapped[str] = mapped_column(String(5))
+    precision: Mapped[str] = mapped_column(String(10))
     title_ja: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200))
     description_ja: Mapped[str | None] = mapped_column(Text)

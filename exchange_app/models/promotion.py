@@ -12,10 +12,10 @@ from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.partner import PartnerCity
 from exchange_app.models.reference import LeadingProject
 from exchange_app.vocab import (
-    ORGANIZATION_KINDS,
-    PROMOTION_CHANNELS,
-    PROMOTION_MEDIA,
-    PROMOTION_THEMES,
+    OrganizationKind,
+    PromotionChannel,
+    PromotionMedium,
+    PromotionTheme,
 )
 
 promotion_leading_projects = Table(
@@ -31,7 +31,7 @@ class Organization(EditableRecord, Base):
 
     __tablename__ = "organizations"
     __table_args__ = (
-        one_of("kind", ORGANIZATION_KINDS),
+        one_of("kind", OrganizationKind),
         CheckConstraint("country IS NULL OR length(country) = 2", name="country_iso2"),
     )
 
@@ -55,9 +55,9 @@ class Promotion(EditableRecord, Base):
 
     __tablename__ = "promotions"
     __table_args__ = (
-        one_of("channel", PROMOTION_CHANNELS),
-        one_of("theme", PROMOTION_THEMES),
-        one_of("medium", PROMOTION_MEDIA),
+        one_of("channel", PromotionChannel),
+        one_of("theme", PromotionTheme),
+        one_of("medium", PromotionMedium),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("reach IS NULL OR reach >= 0", name="reach_not_negative"),
         CheckConstraint(

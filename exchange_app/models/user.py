@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange_app.db import Base, UTCDateTime, utcnow
 from exchange_app.models.mixins import one_of
-from exchange_app.vocab import ROLES
+from exchange_app.vocab import Role
 
 
 class User(Base):
     """A member of the division who signs in to the app."""
 
     __tablename__ = "users"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -11,10 +11,10 @@ from exchange_app.db import Base, UTCDateTime, utcnow
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.partner import PartnerCity
 from exchange_app.vocab import (
-    DIRECTIONS,
-    PARTICIPANT_ROLES,
-    PARTICIPANT_STATUSES,
-    YOUTH_PROGRAM_KINDS,
+    Direction,
+    ParticipantRole,
+    ParticipantStatus,
+    YouthProgramKind,
 )
 
 
@@ -23,8 +23,8 @@ class YouthProgram(EditableRecord, Base):
 
     __tablename__ = "youth_programs"
     __table_args__ = (
-        one_of("kind", YOUTH_PROGRAM_KINDS),
-        one_of("direction", DIRECTIONS),
+        one_of("kind", YouthProgramKind),
+        one_of("direction", Direction),
         CheckConstraint("end_date >= start_date", name="end_after_start"),
         CheckConstraint(
             "kind <> 'partner_exchange' OR partner_city_id IS NOT NULL",
@@ -77,8 +77,8 @@ class Participant(EditableRecord, Base):
 
     __tablename__ = "participants"
     __table_args__ = (
-        one_of("role", PARTICIPANT_ROLES),
-        one_of("status", PARTICIPANT_STATUSES),
+        one_of("role", ParticipantRole),
+        one_of("status", ParticipantStatus),
         CheckConstraint(
             "NOT (role = 'youth' AND status IN ('selected', 'participated')"
             " AND guardian_consent_on IS NULL)",

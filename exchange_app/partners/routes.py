@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from exchange_app.auth.permissions import ADMINISTER, requires
 from exchange_app.db import get_session
-from exchange_app.partners import bp
+from exchange_app.models import PartnerCity
+from exchange_app.partners import bp, operations
 from exchange_app.partners.forms import PartnerCityForm
+from exchange_app.partners.kind import PARTNER_CITIES
+from exchange_app.records.history import change_history
 from exchange_app.sections import sections_for
-from exchange_app.services import audit, partners
+from exchange_app.services import partners
 from exchange_app.services.records import version_conflict
 
 
@@ -38,29 +44,30 @@ def detail(slug: str) -> str:
 @requires(ADMINISTER)
 def edit(slug: str) -> str | Response | tuple[str, int]:
     """Edit a partner city (admins)."""
-    db = get_session()
-    city = partners.get_partner_city_by_slug(db, slug)
+    session = get_session()
+    city = partners.get_partner_city_by_slug(session, slug)
     if city is None:
         abort(404)
-    form = PartnerCityForm(obj=city)
+    form = PartnerCityForm(obj=None if request.method == "POST" else city)
     if not form.is_submitted():
-        form.version.data = str(city.version)
-        form.fields.data = city.fields
-    if form.validate_on_submit():
+        form.load_record(city)
+    if form.is_submitted():
+        valid = form.validate()
         if version_conflict(city, form.version.data):
-            return render_template("partners/edit.html", form=form, city=city, conflict=True), 409
-        before = audit.snapshot(city, {"fields": city.fields})
-        form.populate_obj(city)
-        city.country = city.country.upper()
-        city.fields = form.fields.data or []
-        audit.record(
-            db,
-            "update",
-            "partner_city",
-            city.id,
-            changes=audit.diff(before, audit.snapshot(city, {"fields": city.fields})),
-        )
-        db.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("partners.detail", slug=city.slug))
-    return render_template("partners/edit.html", form=form, city=city, conflict=False)
+            return _edit_page(form, city, conflict=True), 409
+        if valid:
+            changes = operations.update_partner_city(session, city, form.values(), current_user.id)
+            session.commit()
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("partners.detail", slug=city.slug))
+    return _edit_page(form, city)
+
+
+def _edit_page(form: Any, city: PartnerCity, conflict: bool = False) -> str:
+    return render_template(
+        "partners/edit.html",
+        form=form,
+        city=city,
+        conflict=conflict,
+        history=change_history(get_session(), PARTNER_CITIES, city.id),
+    )

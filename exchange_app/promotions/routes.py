@@ -1,8 +1,7 @@
-"""Promotion and organisation pages (thin views over ``services.promotions``)."""
+"""Promotion and organisation pages: route, form, operation, one commit, redirect."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -11,21 +10,30 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from exchange_app import current_language, vocab
+from exchange_app import current_language
 from exchange_app.auth.permissions import READ_RECORDS, WRITE_RECORDS, requires
 from exchange_app.db import get_session
-from exchange_app.models import LeadingProject, Organization, Promotion
-from exchange_app.promotions import bp
+from exchange_app.models import Organization, PartnerCity, Promotion
+from exchange_app.promotions import bp, operations, queries
 from exchange_app.promotions.forms import DeleteForm, MergeForm, OrganizationForm, PromotionForm
-from exchange_app.services import audit, exports
-from exchange_app.services import promotions as service
-from exchange_app.services.dates import fiscal_year_of
-from exchange_app.services.partners import list_partner_cities
+from exchange_app.promotions.kind import (
+    ORGANIZATION_KIND_FOR_CHANNEL,
+    ORGANIZATIONS,
+    PROMOTIONS,
+    channel_for_organization_kind,
+)
+from exchange_app.records.exports import export_headers, export_rows
+from exchange_app.records.filters import legacy_query, parse_list_filters
+from exchange_app.records.history import change_history
+from exchange_app.services import audit, exports, form_tokens, partners
+from exchange_app.services.dates import today_in_japan
+from exchange_app.services.form_tokens import ALREADY_SAVED
 from exchange_app.services.records import version_conflict
+from exchange_app.vocab import AuditAction, OrganizationKind
 
 
 def _promotion_or_404(promotion_id: int) -> Promotion:
-    promotion = service.get_promotion(get_session(), promotion_id)
+    promotion = queries.get_promotion(get_session(), promotion_id)
     if promotion is None:
         abort(404)
     return promotion
@@ -38,52 +46,63 @@ def _organization_or_404(organization_id: int) -> Organization:
     return organization
 
 
-def _leading_projects() -> list[LeadingProject]:
-    return list(get_session().scalars(select(LeadingProject).order_by(LeadingProject.number)))
+def _legacy_redirect(endpoint: str, **values: Any) -> Response | None:
+    """A 301 to the current spelling of a link with an old one (``partner=<id>``)."""
+    legacy = legacy_query(get_session(), request.args)
+    if legacy is None:
+        return None
+    return redirect(f"{url_for(endpoint, **values)}?{legacy}", 301)
 
 
-def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
-
-
-def _add_errors(form: Any, errors: dict[str, Any]) -> None:
+def _add_errors(form: Any, errors: dict[str, str]) -> None:
     for name, message in errors.items():
-        field = getattr(form, name, None)
+        field = form._fields.get(name)
         if field is not None:
             field.errors = [*field.errors, message]
 
 
-def _render_form(form: PromotionForm, promotion: Promotion | None, *, conflict: bool) -> str:
-    organizations = service.active_organizations(get_session())
+# ------------------------------------------------------------------------------ promotions
+
+
+def _promotion_form(promotion: Promotion | None = None) -> Any:
+    form = PromotionForm(obj=None if request.method == "POST" else promotion)
+    form.set_reference_choices(get_session(), current_language())
+    if promotion is not None and not form.is_submitted():
+        form.load_record(promotion)
+    return form
+
+
+def _render_form(form: Any, promotion: Promotion | None, *, conflict: bool) -> str:
+    organizations = queries.active_organizations(get_session())
     return render_template(
         "promotions/form.html",
         form=form,
         promotion=promotion,
         conflict=conflict,
         organization_kinds={str(org.id): org.kind for org in organizations},
-        channel_kinds=service.ORGANIZATION_KIND_FOR_CHANNEL,
+        channel_kinds=ORGANIZATION_KIND_FOR_CHANNEL,
     )
-
-
-# ------------------------------------------------------------------------------ promotions
 
 
 @bp.route("/")
 @requires(READ_RECORDS)
-def index() -> str:
+def index() -> str | Response:
     """Promotions, searchable and filterable, with totals and the 3b count of what is shown."""
+    legacy = _legacy_redirect("promotions.index")
+    if legacy is not None:
+        return legacy
     session = get_session()
-    filters = service.PromotionFilters.from_args(request.args)
-    page, totals = service.list_promotions(session, filters, request.args.get("page"))
+    filters = queries.parse_filters(request.args)
+    page, totals = queries.promotion_page(session, filters, request.args.get("page"))
     return render_template(
         "promotions/index.html",
         page=page,
         totals=totals,
         filters=filters,
-        fiscal_years=service.fiscal_years_with_promotions(session),
-        partner_cities=list_partner_cities(session),
-        organizations=service.active_organizations(session),
-        leading_projects=_leading_projects(),
+        fiscal_years=queries.fiscal_years_recorded(session),
+        partner_cities=partners.list_partner_cities(session),
+        organizations=queries.active_organizations(session),
+        leading_projects=queries.leading_projects(session),
     )
 
 
@@ -92,55 +111,84 @@ def index() -> str:
 def export() -> Response:
     """The filtered promotions as xlsx or CSV (UTF-8 with BOM, or cp932), Japanese headers."""
     session = get_session()
-    filters = service.PromotionFilters.from_args(request.args)
+    filters = queries.parse_filters(request.args)
     file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
     encoding = "cp932" if request.args.get("encoding") == "cp932" else "utf-8-sig"
-    rows = service.export_rows(session, filters)
-    audit.record(
-        session,
-        "export",
-        "promotion",
-        None,
-        changes={"filters": filters.as_args(), "rows": len(rows), "format": file_format},
-    )
-    session.commit()
+    rows = export_rows(PROMOTIONS, session.scalars(queries.list_statement(filters)).unique())
     suffix = f"_{filters.fiscal_year}年度" if filters.fiscal_year else ""
-    return exports.table_download(
-        service.EXPORT_HEADERS,
+    substituted: list[exports.Unencodable] = []
+    # Built before the audit entry: an export refused (Shift_JIS) is not recorded as made.
+    response = exports.table_download(
+        export_headers(PROMOTIONS),
         rows,
         basename=f"ネットワーク発信{suffix}",
         file_format=file_format,
         encoding=encoding,
         sheet_title="発信",
+        substitute=exports.substitution_requested(request.args),
+        substitutions=substituted,
     )
+    audit.record(
+        session,
+        AuditAction.EXPORT,
+        PROMOTIONS.entity_type,
+        None,
+        changes={
+            "filters": filters.as_args(),
+            "rows": len(rows),
+            "format": file_format,
+            **exports.substitution_audit(substituted),
+        },
+    )
+    session.commit()
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(WRITE_RECORDS)
 def new() -> str | Response:
-    """Record a promotion."""
+    """Record a promotion; ``city=<slug>`` or ``organization=<id>`` chooses the counterpart."""
+    if request.method == "GET":
+        legacy = _legacy_redirect("promotions.new")
+        if legacy is not None:
+            return legacy
     session = get_session()
-    form = PromotionForm()
-    form.load_choices(session, current_language(), _leading_projects())
+    form = _promotion_form()
     if not form.is_submitted():
-        form.start_date.data = date.today()
-        form.partner_city_id.data = service.int_arg(request.args.get("partner"))
-        form.organization_id.data = service.int_arg(request.args.get("organization"))
-        if form.partner_city_id.data:
-            form.channel.data = "partner_city"
-        elif form.organization_id.data:
-            form.channel.data = service.channel_for_organization(
-                session.get(Organization, form.organization_id.data)
-            )
-    if form.validate_on_submit():
+        form.start_date.data = today_in_japan()
+        defaults = parse_list_filters(request.args, sorts=(), default_sort="")
+        city_id = (
+            session.scalar(select(PartnerCity.id).where(PartnerCity.slug == defaults.city))
+            if defaults.city
+            else None
+        )
+        organization = (
+            session.get(Organization, defaults.organization) if defaults.organization else None
+        )
+        if city_id is not None:
+            form.partner_city_id.data = str(city_id)
+            form.channel.data = channel_for_organization_kind(None)
+        elif organization is not None:
+            form.organization_id.data = str(organization.id)
+            form.channel.data = channel_for_organization_kind(organization.kind)
+    elif form.validate():
         try:
-            promotion = service.create_promotion(session, form.values(), _user_id())
-        except service.PromotionRuleError as error:
-            _add_errors(form, error.errors)
+            promotion_id, created = form_tokens.create_once(
+                session,
+                form.form_token.data,
+                PROMOTIONS.entity_type,
+                lambda: operations.create_promotion(session, form.values(), current_user.id).id,
+                current_user.id,
+            )
+        except operations.RecordRefused as refused:
+            _add_errors(form, refused.errors)
         else:
             session.commit()
-            flash(_("The promotion has been recorded."), "success")
-            return redirect(url_for("promotions.detail", promotion_id=promotion.id))
+            if created:
+                flash(_("The promotion has been recorded."), "success")
+            else:
+                flash(str(ALREADY_SAVED), "info")
+            return redirect(url_for("promotions.detail", promotion_id=promotion_id))
     return _render_form(form, None, conflict=False)
 
 
@@ -153,11 +201,8 @@ def detail(promotion_id: int) -> str:
     return render_template(
         "promotions/detail.html",
         promotion=promotion,
-        counted_in=service.counts_in_fiscal_year(promotion),
-        fiscal_year=fiscal_year_of(promotion.start_date),
-        history=service.readable_history(
-            session, audit.history_of(session, "promotion", promotion.id), current_language()
-        ),
+        counted_in=queries.counted_in_fiscal_year(session, promotion),
+        history=change_history(session, PROMOTIONS, promotion.id),
     )
 
 
@@ -167,22 +212,22 @@ def edit(promotion_id: int) -> str | Response | tuple[str, int]:
     """Change a promotion; a stale form answers 409 and saves nothing."""
     session = get_session()
     promotion = _promotion_or_404(promotion_id)
-    form = PromotionForm(obj=promotion)
-    form.load_choices(session, current_language(), _leading_projects())
-    if not form.is_submitted():
-        form.version.data = str(promotion.version)
-        form.leading_project_ids.data = [p.id for p in promotion.leading_projects]
-    if form.validate_on_submit():
+    form = _promotion_form(promotion)
+    if form.is_submitted():
+        valid = form.validate()
         if version_conflict(promotion, form.version.data):
             return _render_form(form, promotion, conflict=True), 409
-        try:
-            service.update_promotion(session, promotion, form.values(), _user_id())
-        except service.PromotionRuleError as error:
-            _add_errors(form, error.errors)
-        else:
-            session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("promotions.detail", promotion_id=promotion.id))
+        if valid:
+            try:
+                changes = operations.update_promotion(
+                    session, promotion, form.values(), current_user.id
+                )
+            except operations.RecordRefused as refused:
+                _add_errors(form, refused.errors)
+            else:
+                session.commit()
+                flash(_("Saved.") if changes else _("Nothing was changed."), "success")
+                return redirect(url_for("promotions.detail", promotion_id=promotion.id))
     return _render_form(form, promotion, conflict=False)
 
 
@@ -200,7 +245,7 @@ def delete(promotion_id: int) -> str | Response | tuple[str, int]:
             return render_template(
                 "promotions/delete.html", form=form, promotion=promotion, conflict=True
             ), 409
-        service.delete_promotion(session, promotion)
+        operations.delete_promotion(session, promotion)
         session.commit()
         flash(_("The promotion has been deleted."), "success")
         return redirect(url_for("promotions.index"))
@@ -210,12 +255,23 @@ def delete(promotion_id: int) -> str | Response | tuple[str, int]:
 # --------------------------------------------------------------------------- organisations
 
 
+def _render_organization_form(
+    form: Any, organization: Organization | None, *, conflict: bool = False
+) -> str:
+    return render_template(
+        "promotions/organization_form.html",
+        form=form,
+        organization=organization,
+        conflict=conflict,
+    )
+
+
 @bp.route("/organizations/")
 @requires(READ_RECORDS)
 def organizations() -> str:
     """Organisations of the network (merged duplicates hidden), with their promotion counts."""
-    filters = service.OrganizationFilters.from_args(request.args)
-    page, counts = service.list_organizations(get_session(), filters, request.args.get("page"))
+    filters = queries.parse_organization_filters(request.args)
+    page, counts = queries.organization_page(get_session(), filters, request.args.get("page"))
     return render_template(
         "promotions/organizations.html", page=page, counts=counts, filters=filters
     )
@@ -227,21 +283,15 @@ def organization_new() -> str | Response:
     """Add an organisation; a name already recorded is refused."""
     session = get_session()
     form = OrganizationForm()
-    if not form.is_submitted() and request.args.get("kind") in vocab.ORGANIZATION_KINDS:
-        form.kind.data = request.args["kind"]
-    if form.validate_on_submit():
-        same = service.organizations_with_same_name(
-            session, form.name_ja.data or "", form.name_en.data or ""
-        )
-        if same:
-            form.name_ja.errors.append(
-                _(
-                    "An organisation with this name is already recorded: %(name)s",
-                    name=same[0].name(current_language()),
-                )
-            )
+    if not form.is_submitted():
+        if request.args.get("kind") in OrganizationKind.values():
+            form.kind.data = request.args["kind"]
+    elif form.validate():
+        try:
+            organization = operations.create_organization(session, form.values(), current_user.id)
+        except operations.RecordRefused as refused:
+            _add_errors(form, refused.errors)
         else:
-            organization = service.create_organization(session, form.values(), _user_id())
             session.commit()
             flash(_("The organisation has been added."), "success")
             if request.args.get("then") == "promotion":
@@ -249,29 +299,23 @@ def organization_new() -> str | Response:
             return redirect(
                 url_for("promotions.organization_detail", organization_id=organization.id)
             )
-    return render_template(
-        "promotions/organization_form.html", form=form, organization=None, conflict=False
-    )
+    return _render_organization_form(form, None)
 
 
 @bp.route("/organizations/<int:organization_id>")
 @requires(READ_RECORDS)
-def organization_detail(organization_id: int) -> str | Response:
-    """An organisation and the promotions made through it."""
+def organization_detail(organization_id: int) -> str:
+    """An organisation, the promotions made through it, and its change history."""
     session = get_session()
     organization = _organization_or_404(organization_id)
-    filters = service.PromotionFilters(organization_id=organization.id)
-    page, totals = service.list_promotions(session, filters, request.args.get("page"))
+    filters = queries.filters_of(organization=organization.id)
+    page, totals = queries.promotion_page(session, filters, request.args.get("page"))
     return render_template(
         "promotions/organization_detail.html",
         organization=organization,
         page=page,
         totals=totals,
-        history=service.readable_history(
-            session,
-            audit.history_of(session, "organization", organization.id),
-            current_language(),
-        ),
+        history=change_history(session, ORGANIZATIONS, organization.id),
     )
 
 
@@ -287,46 +331,27 @@ def organization_edit(organization_id: int) -> str | Response | tuple[str, int]:
             "warning",
         )
         return redirect(url_for("promotions.organization_detail", organization_id=organization.id))
-    form = OrganizationForm(obj=organization)
+    form = OrganizationForm(obj=None if request.method == "POST" else organization)
     if not form.is_submitted():
-        form.version.data = str(organization.version)
-    if form.validate_on_submit():
+        form.load_record(organization)
+    else:
+        valid = form.validate()
         if version_conflict(organization, form.version.data):
-            return render_template(
-                "promotions/organization_form.html",
-                form=form,
-                organization=organization,
-                conflict=True,
-            ), 409
-        same = service.organizations_with_same_name(
-            session, form.name_ja.data or "", form.name_en.data or "", exclude_id=organization.id
-        )
-        misfits = service.organization_kind_errors(session, organization, form.kind.data or "")
-        if same:
-            form.name_ja.errors.append(
-                _(
-                    "An organisation with this name is already recorded: %(name)s",
-                    name=same[0].name(current_language()),
+            return _render_organization_form(form, organization, conflict=True), 409
+        if valid:
+            try:
+                changes = operations.update_organization(
+                    session, organization, form.values(), current_user.id
                 )
-            )
-        elif misfits:
-            form.kind.errors.append(
-                _(
-                    "Promotions through this organisation use a channel that needs the current "
-                    "kind: %(titles)s",
-                    titles="、".join(misfits[:5]),
+            except operations.RecordRefused as refused:
+                _add_errors(form, refused.errors)
+            else:
+                session.commit()
+                flash(_("Saved.") if changes else _("Nothing was changed."), "success")
+                return redirect(
+                    url_for("promotions.organization_detail", organization_id=organization.id)
                 )
-            )
-        else:
-            service.update_organization(session, organization, form.values(), _user_id())
-            session.commit()
-            flash(_("Saved."), "success")
-            return redirect(
-                url_for("promotions.organization_detail", organization_id=organization.id)
-            )
-    return render_template(
-        "promotions/organization_form.html", form=form, organization=organization, conflict=False
-    )
+    return _render_organization_form(form, organization)
 
 
 @bp.route("/organizations/<int:organization_id>/merge", methods=["GET", "POST"])
@@ -339,12 +364,12 @@ def organization_merge(organization_id: int) -> str | Response | tuple[str, int]
         flash(_("This organisation has already been merged."), "warning")
         return redirect(url_for("promotions.organization_detail", organization_id=organization.id))
     form = MergeForm()
-    form.load_choices(service.active_organizations(session), organization, current_language())
+    form.load_choices(queries.active_organizations(session), organization, current_language())
     if not form.is_submitted():
         form.version.data = str(organization.version)
-        other = service.int_arg(request.args.get("other"))
-        if other is not None:
-            form.other_id.data = other
+        requested_other = request.args.get("other", "")
+        if requested_other.isdigit() and len(requested_other) <= 10:
+            form.other_id.data = int(requested_other)
     blocking: list[str] = []
     if form.validate_on_submit():
         other = session.get(Organization, form.other_id.data)
@@ -360,8 +385,8 @@ def organization_merge(organization_id: int) -> str | Response | tuple[str, int]
             (organization, other) if form.survivor.data == "this" else (other, organization)
         )
         try:
-            result = service.merge_organizations(session, survivor, duplicate, _user_id())
-        except service.MergeError as error:
+            result = operations.merge_organizations(session, survivor, duplicate, current_user.id)
+        except operations.MergeError as error:
             form.other_id.errors = [*form.other_id.errors, error.message]
             blocking = error.blocking
         else:

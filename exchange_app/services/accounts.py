@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app.db import utcnow
 from exchange_app.models import LoginFailure, LoginSession, User
-from exchange_app.vocab import ROLES
+from exchange_app.vocab import Role
 
 # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
 PASSWORD_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -79,7 +79,7 @@ def create_user(
     session: Session, *, email: str, display_name: str, role: str, password: str
 ) -> User:
     """Add a new active user; the password must pass the policy."""
-    if role not in ROLES:
+    if role not in Role.values():
         raise ValueError(f"unknown role {role!r}")
     check_password_policy(password, email)
     user = User(

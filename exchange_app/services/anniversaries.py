@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange_app.models import PartnerCity
-from exchange_app.services.dates import fiscal_year_of
+from exchange_app.models import PartnerCity, RelationshipEvent
+from exchange_app.services.dates import fiscal_year_of, format_date
 
 STEP_YEARS = 5
 # Budgets are requested years ahead: a milestone is flagged for planning from this
@@ -59,7 +61,14 @@ class Milestone:
 
     @property
     def fiscal_year(self) -> int:
-        """The fiscal year the anniversary falls in (the earliest possible one when unsure)."""
+        """The fiscal year the anniversary falls in.
+
+        An anniversary known only to the year is celebrated in the fiscal year that year
+        begins (FY2027 for 2027, April to December being nine of its twelve months),
+        not in the one its 1 January happens to fall in.
+        """
+        if self.precision == "year":
+            return self.day.year
         return fiscal_year_of(self.earliest_day)
 
     @property
@@ -72,7 +81,11 @@ class Milestone:
         return fiscal_year_of(today) >= self.planning_from_fiscal_year
 
     def as_dict(self) -> dict[str, object]:
-        """The milestone as plain data (for JSON): partner, year, ordinal, date, precision."""
+        """The milestone as plain data (for JSON): partner, year, ordinal, date, precision.
+
+        ``basis_ja``/``basis_en`` say what the anniversary counts from when the city did
+        not sign the pact itself (Rome: former Ueki town's 1995 pact), else None.
+        """
         return {
             "partner": self.city.slug,
             "partner_name_ja": self.city.name_ja,
@@ -82,6 +95,8 @@ class Milestone:
             "date": self.date_text(),
             "precision": self.precision,
             "fiscal_year": self.fiscal_year,
+            "basis_ja": basis_text(self.city, "ja"),
+            "basis_en": basis_text(self.city, "en"),
         }
 
     def date_text(self) -> str:
@@ -149,3 +164,42 @@ def ordinal_suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a partnership's anniversaries count from when the city took it over.
+
+    Rome's pact was signed in May 1995 by the former town of Ueki; Kumamoto City took
+    it over in 2015. Its 35th anniversary counts from 1995, and must say so.
+    """
+
+    signed: RelationshipEvent
+    taken_over: RelationshipEvent
+
+
+def basis_of(city: PartnerCity) -> Basis | None:
+    """The pact and the take-over a partnership's anniversaries count from, if taken over."""
+    taken_over = next((e for e in city.events if e.kind == "inherited"), None)
+    if taken_over is None:
+        return None
+    signed = [
+        e for e in city.events if e.kind == "signed" and e.occurred_on <= taken_over.occurred_on
+    ]
+    if not signed:
+        return None
+    return Basis(signed=signed[0], taken_over=taken_over)
+
+
+def basis_text(city: PartnerCity, language: str) -> str | None:
+    """The basis as one line: ``起算: 1995年5月 旧植木町が… （2015年に熊本市が継承）``."""
+    basis = basis_of(city)
+    if basis is None:
+        return None
+    with force_locale(language):
+        return _(
+            "Counted from %(date)s: %(event)s (taken over by Kumamoto City in %(year)s)",
+            date=format_date(basis.signed.occurred_on, language, basis.signed.precision, era=False),
+            event=basis.signed.title(language),
+            year=basis.taken_over.occurred_on.year,
+        )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+# Every "today" and "now" of the app is Kumamoto's: the fiscal year turns at midnight in Japan
+# (15:00 UTC on 31 March), whatever the server's own time zone.
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 # (first day, era name), newest first.
 ERAS: tuple[tuple[date, str], ...] = (
@@ -12,6 +17,23 @@ ERAS: tuple[tuple[date, str], ...] = (
     (date(1912, 7, 30), "大正"),
     (date(1868, 10, 23), "明治"),
 )
+
+
+def now_in_japan() -> datetime:
+    """The current time in Japan, timezone-aware."""
+    return datetime.now(JAPAN)
+
+
+def today_in_japan() -> date:
+    """Today's date in Japan (the one place the app asks the clock for a day)."""
+    return now_in_japan().date()
+
+
+def in_japan(moment: datetime) -> datetime:
+    """``moment`` in Japan time; a naive datetime is taken to be UTC (as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(JAPAN)
 
 
 def fiscal_year_of(day: date) -> int:
@@ -69,16 +91,63 @@ def fiscal_year_label(fiscal_year: int, locale: str = "ja") -> str:
     return f"{fiscal_year}年度 ({wareki_fiscal_year(fiscal_year)})"
 
 
-def format_date(day: date | None, locale: str = "ja", precision: str = "day") -> str:
-    """A date for display: Western and 和暦 in Japanese, ISO-like in English."""
+def format_date_parts(
+    day: date | None, locale: str = "ja", precision: str = "day"
+) -> tuple[str, str | None]:
+    """A date's Western part and its 和暦 part in parentheses (None in English or by decade).
+
+    Lists keep each part on one line: a date never wraps in its middle.
+    """
+    if day is None:
+        return "", None
+    western = format_date(day, locale, precision, era=False)
+    if locale == "en" or precision == "decade":
+        return western, None
+    if isinstance(day, datetime):
+        day = in_japan(day).date()
+    return western, f"({wareki(day, precision)})"
+
+
+def format_date(
+    day: date | None, locale: str = "ja", precision: str = "day", *, era: bool = True
+) -> str:
+    """A date for display: Western and 和暦 in Japanese, ISO-like in English.
+
+    A stored moment (a datetime, kept in UTC) is shown as its date in Japan.
+    """
     if day is None:
         return ""
+    if isinstance(day, datetime):
+        day = in_japan(day).date()
+    if precision == "decade":
+        decade = day.year // 10 * 10
+        return f"{decade}s" if locale == "en" else f"{decade}年代"
     if precision == "year":
         western = f"{day.year}年" if locale != "en" else str(day.year)
     elif precision == "month":
         western = f"{day.year}年{day.month}月" if locale != "en" else day.strftime("%B %Y")
     else:
         western = f"{day.year}年{day.month}月{day.day}日" if locale != "en" else day.isoformat()
-    if locale == "en":
+    if locale == "en" or not era:
         return western
     return f"{western} ({wareki(day, precision)})"
+
+
+def fiscal_years_on_record(first: date | None, last: date | None) -> list[int]:
+    """The fiscal years from the first record's to the latest's or this one, newest first.
+
+    The current fiscal year (in Japan) is always offered, so a new year's list can be
+    chosen before anything is recorded in it.
+    """
+    current = fiscal_year_of(today_in_japan())
+    oldest = min(fiscal_year_of(first), current) if first else current
+    newest = max(fiscal_year_of(last), current) if last else current
+    return list(range(newest, oldest - 1, -1))
+def format_datetime(moment: datetime | None, locale: str = "ja") -> str:
+    """A moment for display, in Japan time: ``2026年12月2日 12:57`` or ``2026-12-02 12:57 JST``."""
+    if moment is None:
+        return ""
+    local = in_japan(moment)
+    if locale == "en":
+        return f"{local:%Y-%m-%d %H:%M} JST"
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

@@ -31,15 +31,16 @@ from exchange_app.models import (
     delegation_leading_projects,
     promotion_leading_projects,
 )
-from exchange_app.services.dates import fiscal_year_bounds
+from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of, today_in_japan
 from exchange_app.vocab import (
-    EXCHANGE_FIELDS,
-    PROMOTION_MEDIA,
-    PROMOTION_THEMES,
+    ExchangeField,
+    PromotionMedium,
+    PromotionTheme,
 )
 
 DEMO_PREFIX = "demo-"
 DEMO_TITLE = "[デモ] "
+DECADE_FISCAL_YEARS = 10
 BATCH = 5_000
 
 FAMILY = [
@@ -115,11 +116,13 @@ def generate(
     force: bool = False,
     seed: int = 2029,
     progress: Callable[[int], None] | None = None,
-    first_year: int = 1980,
+    first_year: int | None = None,
 ) -> dict[str, int]:
     """Add demo data at ``scale``; returns how many rows of each kind were added.
 
-    ``progress`` is called with a number of steps done (100 in all).
+    The records span ``first_year`` (a fiscal year; default: nine before the current one)
+    to today in Japan: a decade, as the README says. ``progress`` is called with a
+    number of steps done (100 in all).
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
@@ -128,7 +131,7 @@ def generate(
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     step = progress or (lambda _n: None)
     cities = list(session.scalars(select(PartnerCity).order_by(PartnerCity.id)))
-    projects = list(session.scalars(select(LeadingProject.id)))
+    projects = list(session.scalars(select(LeadingProject.id).order_by(LeadingProject.id)))
     if not cities:
         raise RuntimeError("seed the partner cities first")
     run = (
@@ -140,11 +143,14 @@ def generate(
         or 0
     )
     tag = f"{DEMO_PREFIX}{seed}-{run}-"
-    today = date.today()
-    span_days = (today - fiscal_year_bounds(first_year)[0]).days
+    today = today_in_japan()
+    first_day = fiscal_year_bounds(
+        first_year if first_year is not None else fiscal_year_of(today) - DECADE_FISCAL_YEARS + 1
+    )[0]
+    span_days = (today - first_day).days
 
     def random_day(city: PartnerCity) -> date:
-        start = max(fiscal_year_bounds(first_year)[0], city.established_on)
+        start = max(first_day, city.established_on)
         return start + timedelta(days=rng.randrange(max(1, (today - start).days)))
 
     counts: dict[str, int] = {}
@@ -186,7 +192,7 @@ def generate(
 
     # Delegations with members, fields, gifts and leading projects.
     n_delegations = 200 * scale
-    delegation_rows = []
+    delegation_rows: list[dict[str, Any]] = []
     for index in range(n_delegations):
         city = rng.choice(cities)
         start = random_day(city)
@@ -231,7 +237,7 @@ def generate(
                     "title": rng.choice(["課長", "主査", "主事"]),
                 }
             )
-        for field in rng.sample(EXCHANGE_FIELDS, rng.randrange(1, 3)):
+        for field in rng.sample(ExchangeField.values(), rng.randrange(1, 3)):
             fields.append({"delegation_id": delegation_id, "field": field})
         if rng.random() < 0.5:
             gifts.append(
@@ -258,7 +264,7 @@ def generate(
 
     # Youth programmes (about 10 participations each) and participants.
     n_programs = 200 * scale
-    program_rows = []
+    program_rows: list[dict[str, Any]] = []
     for index in range(n_programs):
         city = rng.choice(cities)
         start = random_day(city)
@@ -354,10 +360,11 @@ def generate(
                 "international_organization": "international_organization",
                 "embassy_consulate": "embassy_consulate",
                 "overseas_office": "overseas_office",
+                "tokyo_office": "tokyo_office",
                 "foreign_city": "foreign_city",
             }[organization.kind]
             partner_id, organization_id = None, organization.id
-            start = fiscal_year_bounds(first_year)[0] + timedelta(days=rng.randrange(span_days))
+            start = first_day + timedelta(days=rng.randrange(span_days))
         promotion_rows.append(
             {
                 "external_id": f"{tag}p{index}",
@@ -367,8 +374,8 @@ def generate(
                 "channel": channel,
                 "partner_city_id": partner_id,
                 "organization_id": organization_id,
-                "theme": rng.choice(PROMOTION_THEMES),
-                "medium": rng.choice(PROMOTION_MEDIA),
+                "theme": rng.choice(PromotionTheme.values()),
+                "medium": rng.choice(PromotionMedium.values()),
                 "reach": rng.randrange(50, 5000),
                 "counts_toward_3b": True,
                 "version": 1,
@@ -378,7 +385,9 @@ def generate(
         session.execute(insert(Promotion), batch)
     if projects:
         promotion_ids = session.scalars(
-            select(Promotion.id).where(Promotion.external_id.startswith(tag))
+            select(Promotion.id)
+            .where(Promotion.external_id.startswith(tag))
+            .order_by(Promotion.id)
         ).all()
         promotion_links = [
             {"promotion_id": pid, "leading_project_id": rng.choice(projects)}

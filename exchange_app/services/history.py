@@ -28,9 +28,17 @@ from exchange_app.models import (
     RelationshipEvent,
     YouthProgram,
 )
-from exchange_app.models.history import HISTORY_LANGUAGES
 from exchange_app.services import anniversaries
 from exchange_app.services.anniversaries import Milestone
+from exchange_app.services.dates import today_in_japan
+from exchange_app.vocab import (
+    Direction,
+    ExchangeField,
+    HistoryLanguage,
+    PromotionMedium,
+    PromotionTheme,
+    RelationshipEventKind,
+)
 
 RECORD_KINDS = ("event", "delegation", "youth", "promotion")
 # Participants who actually take part; applicants and withdrawals are not counted.
@@ -42,14 +50,15 @@ class UnsupportedLanguage(ValueError):
 
     def __init__(self, language: str) -> None:
         super().__init__(
-            f"language {language!r} is not offered; choose one of {', '.join(HISTORY_LANGUAGES)}"
+            f"language {language!r} is not offered; "
+            f"choose one of {', '.join(HistoryLanguage.values())}"
         )
         self.language = language
 
 
 def check_language(language: str | None) -> str:
     """``language`` if a history can be written in it (ja, en, both), else UnsupportedLanguage."""
-    if language not in HISTORY_LANGUAGES:
+    if language not in HistoryLanguage.values():
         raise UnsupportedLanguage(str(language))
     return language
 
@@ -383,7 +392,7 @@ def build_history(
     The figures count every record kept; the chronology lists at most ``per_year``
     records a year (see ``written_out``).
     """
-    today = today or date.today()
+    today = today or today_in_japan()
     milestone = (
         anniversaries.milestone(city, ordinal)
         if ordinal
@@ -399,7 +408,10 @@ def build_history(
     fields: Counter[tuple[str, str]] = Counter()
     totals = Totals()
     for entry in kept:
-        by_year[entry.day.year].append(entry)
+        # A step known only to its decade ("since the 1980s") has no year to be listed
+        # under; the relationship chapter shows it with its decade.
+        if entry.precision != "decade":
+            by_year[entry.day.year].append(entry)
         totals.add(entry)
         decades[entry.day.year // 10 * 10].add(entry)
         for name in entry.fields:
@@ -494,21 +506,12 @@ def _thousands(number: int) -> str:
 
 
 def _field_label(name: str) -> Any:
-    from exchange_app.vocab import EXCHANGE_FIELD_LABELS
-
-    return EXCHANGE_FIELD_LABELS[name]
+    return ExchangeField.label_of(name)
 
 
 def appendix_sheets(history: History, entries: list[Entry], language: str) -> list[Any]:
     """The records of a history as spreadsheet sheets: (title, headers, rows) each."""
     from exchange_app.services.dates import format_date
-    from exchange_app.vocab import (
-        DIRECTION_LABELS,
-        EXCHANGE_FIELD_LABELS,
-        PROMOTION_MEDIUM_LABELS,
-        PROMOTION_THEME_LABELS,
-        RELATIONSHIP_EVENT_KIND_LABELS,
-    )
 
     with force_locale(language):
         excluded = set(history.report.excluded_records or []) if history.report else set()
@@ -518,14 +521,14 @@ def appendix_sheets(history: History, entries: list[Entry], language: str) -> li
             return str(_("Left out") if entry.key in excluded else included)
 
         def fields_text(entry: Entry) -> str:
-            return ", ".join(str(EXCHANGE_FIELD_LABELS[f]) for f in entry.fields)
+            return ", ".join(str(ExchangeField.label_of(f)) for f in entry.fields)
 
         sheets = [
             (
                 _("Delegations"),
                 [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Head"),
                  _("Members"), _("Purpose"), _("Fields of exchange"), _("In the history")],
-                [[e.key.split(":")[1], e.day, e.end_day, str(DIRECTION_LABELS[e.direction]),
+                [[e.key.split(":")[1], e.day, e.end_day, str(Direction.label_of(e.direction)),
                   e.title, e.head, e.size, e.purpose, fields_text(e), status(e)]
                  for e in entries if e.kind == "delegation"],
             ),
@@ -533,7 +536,7 @@ def appendix_sheets(history: History, entries: list[Entry], language: str) -> li
                 _("Youth programmes"),
                 [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Young people"),
                  _("Leaders"), _("In the history")],
-                [[e.key.split(":")[1], e.day, e.end_day, str(DIRECTION_LABELS[e.direction]),
+                [[e.key.split(":")[1], e.day, e.end_day, str(Direction.label_of(e.direction)),
                   e.title, e.youth_count, e.adult_count, status(e)]
                  for e in entries if e.kind == "youth"],
             ),
@@ -542,7 +545,7 @@ def appendix_sheets(history: History, entries: list[Entry], language: str) -> li
                 [_("ID"), _("Start"), _("End"), _("Title"), _("Theme"), _("Medium"),
                  _("Reach"), _("In the history")],
                 [[e.key.split(":")[1], e.day, e.end_day, e.title,
-                  str(PROMOTION_THEME_LABELS[e.theme]), str(PROMOTION_MEDIUM_LABELS[e.medium]),
+                  str(PromotionTheme.label_of(e.theme)), str(PromotionMedium.label_of(e.medium)),
                   e.reach, status(e)]
                  for e in entries if e.kind == "promotion"],
             ),
@@ -550,7 +553,7 @@ def appendix_sheets(history: History, entries: list[Entry], language: str) -> li
                 _("Relationship events"),
                 [_("ID"), _("Date"), _("Kind"), _("Title"), _("Description"), _("In the history")],
                 [[e.key.split(":")[1], format_date(e.day, language, e.precision),
-                  str(RELATIONSHIP_EVENT_KIND_LABELS[e.event_kind]), e.title_in(language),
+                  str(RelationshipEventKind.label_of(e.event_kind)), e.title_in(language),
                   e.description_in(language), status(e)]
                  for e in entries if e.kind == "event"],
             ),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from exchange_app.services import promotions, youth
+from exchange_app.promotions import queries as promotions
+from exchange_app.youth import queries as youth
 
 
 @dataclass(frozen=True)

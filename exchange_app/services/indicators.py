@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -32,16 +31,24 @@ from exchange_app.models import (
     User,
     YouthProgram,
 )
-from exchange_app.services import audit, promotions
+from exchange_app.promotions import queries as promotions
+from exchange_app.services import audit
 from exchange_app.services.dates import (
     calendar_year_bounds,
     era_of,
     fiscal_year_bounds,
     fiscal_year_of,
+    today_in_japan,
     wareki_fiscal_year,
 )
 from exchange_app.services.indicator_rules import COMPUTED_RULES
-from exchange_app.vocab import PROMOTION_CHANNELS
+from exchange_app.vocab import (
+    IndicatorBasis,
+    IndicatorState,
+    IndicatorUnit,
+    PromotionChannel,
+    indicator_value_status_label,
+)
 
 # The earliest baseline is 2019; the strategy ends in (fiscal) 2031.
 FIRST_YEAR = 2019
@@ -50,8 +57,6 @@ STRATEGY_YEARS = tuple(range(2024, LAST_YEAR + 1))
 COUNT_UNITS = frozenset({"people", "events", "companies", "cases"})
 # Numeric(14, 2): twelve digits before the decimal point.
 MAX_VALUE = Decimal("999999999999.99")
-LOCAL_TIMEZONE = ZoneInfo("Asia/Tokyo")
-
 
 class IndicatorInputError(ValueError):
     """Input refused for a reason the user can fix; the message is shown as is."""
@@ -63,7 +68,7 @@ class ReasonRequired(IndicatorInputError):
 
 def current_fiscal_year() -> int:
     """The fiscal year of today, in Japan."""
-    return fiscal_year_of(datetime.now(LOCAL_TIMEZONE).date())
+    return fiscal_year_of(today_in_japan())
 
 
 def default_year() -> int:
@@ -414,7 +419,9 @@ def parse_value(indicator: Indicator, text: str | None) -> Decimal:
     return value
 
 
-def _revision(row: IndicatorValue, reason: str | None, user_id: int | None, **details: Any):
+def _revision(
+    row: IndicatorValue, reason: str | None, user_id: int | None, **details: Any
+) -> IndicatorValueRevision:
     """Keep the current state of ``row`` before it changes."""
     return IndicatorValueRevision(
         indicator_value=row,
@@ -642,17 +649,6 @@ def participations_by_program(
     return list(grouped.values())
 
 
-def distinct_persons(session: Session, ids: list[int]) -> int:
-    """How many different persons the participations ``ids`` are (unlinked ones count alone)."""
-    if not ids:
-        return 0
-    person_key = func.coalesce(Participant.person_id, -Participant.id)
-    return (
-        session.scalar(select(func.count(func.distinct(person_key))).where(Participant.id.in_(ids)))
-        or 0
-    )
-
-
 # --- roll-ups beside the indicators --------------------------------------------------
 
 
@@ -745,7 +741,9 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
             .group_by(Promotion.channel)
         )
     }
-    channels = [(channel, *by_channel.get(channel, (0, 0))) for channel in PROMOTION_CHANNELS]
+    channels = [
+        (channel, *by_channel.get(channel, (0, 0))) for channel in PromotionChannel.values()
+    ]
     city_rows = [rows[city.id] for city in cities]
     if other.inbound or other.outbound or other.youth:
         city_rows.append(other)
@@ -757,13 +755,6 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
 
 def export_rows(report: IndicatorReport, locale: str = "ja") -> tuple[list[str], list[list[Any]]]:
     """The indicator table of ``report`` for a spreadsheet, with 和暦 year labels."""
-    from exchange_app.vocab import (
-        INDICATOR_BASIS_LABELS,
-        INDICATOR_STATE_LABELS,
-        INDICATOR_UNIT_LABELS,
-        INDICATOR_VALUE_STATUS_LABELS,
-    )
-
     headers = [
         _("Code"),
         _("Indicator"),
@@ -796,16 +787,16 @@ def export_rows(report: IndicatorReport, locale: str = "ja") -> tuple[list[str],
                 indicator.code,
                 indicator.name(locale),
                 wareki_year_label(indicator.basis, figure.year),
-                str(INDICATOR_BASIS_LABELS[indicator.basis]),
+                str(IndicatorBasis.label_of(indicator.basis)),
                 plain_number(figure.value),
-                str(INDICATOR_UNIT_LABELS[indicator.unit]),
-                str(INDICATOR_VALUE_STATUS_LABELS[figure.status]),
+                str(IndicatorUnit.label_of(indicator.unit)),
+                str(indicator_value_status_label(figure.status)),
                 plain_number(indicator.baseline_value),
                 wareki_year_label(indicator.basis, indicator.baseline_year),
                 plain_number(targets.get(2027)),
                 plain_number(targets.get(2031)),
                 figure.progress,
-                str(INDICATOR_STATE_LABELS[figure.state]) if figure.state else None,
+                str(IndicatorState.label_of(figure.state)) if figure.state else None,
                 source_text,
                 figure.stored.note if figure.stored else None,
                 len(figure.record_ids or []) if figure.computed else None,

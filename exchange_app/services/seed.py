@@ -247,7 +247,7 @@ PARTNER_CITIES: tuple[dict[str, Any], ...] = (
             _event(
                 "citizens_exchange",
                 date(1980, 1, 1),
-                "year",
+                "decade",
                 "民間団体による交流が始まる（1980年代）",
                 "Citizens' groups begin exchanges (1980s)",
             ),
@@ -376,6 +376,8 @@ INDICATORS: tuple[dict[str, Any], ...] = (
         "18",
         2019,
         {2027: "25"},
+        # As the convention statistics it comes from, and the strategy's "（2019年）".
+        basis="calendar",
     ),
     _indicator(
         "2a",
@@ -513,7 +515,7 @@ INDICATORS: tuple[dict[str, Any], ...] = (
 ORGANIZATIONS: tuple[dict[str, Any], ...] = (
     {"kind": "overseas_office", "country": "CN", "name_ja": "熊本市上海事務所",
      "name_en": "Kumamoto City Shanghai Office"},
-    {"kind": "overseas_office", "country": "JP", "name_ja": "熊本市東京事務所",
+    {"kind": "tokyo_office", "country": "JP", "name_ja": "熊本市東京事務所",
      "name_en": "Kumamoto City Tokyo Office"},
 )
 

@@ -2,9 +2,11 @@
 
 from flask import Blueprint
 
+from exchange_app.sections import register_section
+from exchange_app.youth.queries import partner_section
+
 bp = Blueprint("youth", __name__, url_prefix="/youth")
 
-from exchange_app.youth import routes  # noqa: E402,F401
-from exchange_app.youth.sections import register_sections  # noqa: E402
+register_section("partner_detail", "youth/_partner_section.html", partner_section, order=40)
 
-register_sections()
+from exchange_app.youth import routes  # noqa: E402,F401

@@ -8,7 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from exchange_app.db import get_db, get_session
-from exchange_app.services import youth
+from exchange_app.services.dates import today_in_japan
+from exchange_app.youth import operations, queries
 
 
 @click.command("purge-personal-data")
@@ -24,10 +25,10 @@ from exchange_app.services import youth
 def purge_personal_data_command(before: datetime, yes: bool) -> None:
     """Remove minors' personal data from programmes that ended before a date; counts stay."""
     day: date = before.date()
-    if day > date.today():
+    if day > today_in_japan():
         raise click.BadParameter("the date cannot be in the future", param_hint="--before")
     session = get_session()
-    preview = youth.purge_preview(session, day)
+    preview = queries.purge_preview(session, day)
     if not preview.participants:
         click.echo(f"No participant records of programmes ended before {day.isoformat()}.")
         return
@@ -39,9 +40,9 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
     if not yes and not click.confirm("Continue?", default=False):
         click.echo("Nothing changed.")
         return
-    count = youth.purge_personal_data(session, day)
+    count = operations.purge_personal_data(session, day)
     session.commit()
-    compacted = youth.compact_storage(get_db().engine)
+    compacted = operations.compact_storage(get_db().engine)
     click.echo(f"Anonymised {count} participant records.")
     if not compacted:
         click.echo("The database file could not be compacted now; run the command again later.")

@@ -12,19 +12,21 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from exchange_app import PROJECT_ROOT, create_app, migrate
+from exchange_app import create_app, migrate
 from exchange_app.db import create_db_engine
 from exchange_app.services.seed import seed_reference_data
 from tests.conftest import reset_database
-from tests.scratch import scratch_database_url
+from tests.scratch import PROJECT_ROOT, scratch_database_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,11 +52,11 @@ class LiveServer:
         return self.app.extensions["exchange_app.db"].session_factory()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on 127.0.0.1 (a free port), CSRF on, over a fresh migrated and seeded database."""
-    folder = str(tmp_path_factory.mktemp("e2e"))
-    url = scratch_database_url("e2e", folder)
+@contextmanager
+def serve_app(name: str, folder: str) -> Iterator[LiveServer]:
+    """The app on 127.0.0.1 (a free port), CSRF on, over a fresh migrated and seeded database
+    of its own (``name`` tells the scratch databases apart)."""
+    url = scratch_database_url(name, folder)
     reset_database(url)
     migrate.upgrade(url)
     engine = create_db_engine(url)
@@ -72,6 +74,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["exchange_app.db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The server the journeys share. Each test creates the records it changes; a test that
+    must change shared ones (the partner cities, every user) gets a server of its own."""
+    with serve_app("e2e", str(tmp_path_factory.mktemp("e2e"))) as server:
+        yield server
 
 
 def ensure_chromium() -> None:
@@ -187,3 +197,28 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def next_guilin_anniversary(live_server) -> int:
+    """The ordinal of Guilin's next anniversary in Japan today: 50 until 1 October 2029."""
+    from exchange_app.models import PartnerCity
+    from exchange_app.services import anniversaries
+    from exchange_app.services.dates import today_in_japan
+
+    with live_server.session() as session:
+        city = session.scalars(select(PartnerCity).where(PartnerCity.slug == "guilin")).one()
+        return anniversaries.next_milestone(city, today_in_japan()).ordinal
+
+
+def anniversary_heading(lang: str, number: int) -> str:
+    """The PDF's heading for Guilin, a friendship city (友好都市)."""
+    if lang == "en":
+        return f"{ordinal('en', number)} Anniversary of the Friendship City Relationship"
+    return f"友好都市締結{number}周年"
+
+
+def ordinal(lang: str, number: int) -> str:
+    """The anniversary's number as the UI writes it (50 in Japanese, 50th in English)."""
+    from exchange_app.services.anniversaries import ordinal_suffix
+
+    return ordinal_suffix(number) if lang == "en" else str(number)

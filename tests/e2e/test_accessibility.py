@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from exchange_app.models import Organization, Participant, Promotion
+from exchange_app.promotions import operations
+from exchange_app.promotions.kind import channel_for_organization_kind
 from tests.delegation_factories import make_delegation
 from tests.e2e.conftest import axe_violations, screenshot, sign_in
 from tests.youth_factories import make_participant, make_program
@@ -22,7 +24,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def records(live_server) -> dict[str, int]:
-    """One record of each kind, so that the detail pages have something to show."""
+    """One record of each kind, made here, so that every detail page has something to show
+    whatever ran before."""
     with live_server.session() as session:
         delegation = make_delegation(session, city_slug="heidelberg", title="A11y visit")
         program = make_program(session, title="A11y programme", start_date=date(2025, 8, 1))
@@ -33,18 +36,33 @@ def records(live_server) -> dict[str, int]:
             session.add(organization)
         session.flush()
         promotion = session.scalars(select(Promotion).order_by(Promotion.id)).first()
+        if promotion is None:
+            promotion = operations.create_promotion(
+                session,
+                {
+                    "start_date": date(2025, 5, 10),
+                    "title": "A11y promotion",
+                    "channel": channel_for_organization_kind(organization.kind),
+                    "organization_id": organization.id,
+                    "theme": "groundwater",
+                    "medium": "presentation",
+                    "counts_toward_3b": True,
+                },
+                None,
+            )
+            operations.update_promotion(session, promotion, {"reach": 300}, None)
         session.commit()
         return {
             "delegation": delegation.id,
             "program": program.id,
             "participant": participant.id,
             "organization": organization.id,
-            "promotion": promotion.id if promotion else None,
+            "promotion": promotion.id,
         }
 
 
 def main_pages(records: dict[str, int]) -> dict[str, str]:
-    pages = {
+    return {
         "home": "/",
         "partners": "/partners/",
         "partner-detail": "/partners/guilin",
@@ -60,6 +78,7 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "promotion-form": "/promotions/new",
         "organisations": "/promotions/organizations/",
         "organisation": f"/promotions/organizations/{records['organization']}",
+        "promotion": f"/promotions/{records['promotion']}",
         "indicators": "/indicators/",
         "anniversaries": "/history/",
         "history": "/history/guilin",
@@ -67,9 +86,6 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "users": "/admin/users",
         "password": "/auth/password",
     }
-    if records["promotion"]:
-        pages["promotion"] = f"/promotions/{records['promotion']}"
-    return pages
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

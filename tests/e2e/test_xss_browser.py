@@ -1,4 +1,8 @@
-"""XSS in a real browser: stored payloads never run, on any page (zero dialogs)."""
+"""XSS in a real browser: stored payloads never run, on any page (zero dialogs).
+
+The payloads go into a partner city's names and every user's name, so the test has a server
+and a database of its own: no other test meets them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from sqlalchemy import select
 
 from exchange_app.models import PartnerCity, User
 from exchange_app.services import accounts
+from tests.e2e.conftest import serve_app
 from tests.security.conftest import app_rules, rule_url
 from tests.security.test_xss import store_record_payloads
 
@@ -23,10 +28,17 @@ PAYLOADS = {
 STORED = " ".join(PAYLOADS.values())
 
 
+@pytest.fixture(scope="module")
+def xss_server(tmp_path_factory):
+    """A server and database of this module's own."""
+    with serve_app("e2e_xss", str(tmp_path_factory.mktemp("e2e-xss"))) as server:
+        yield server
+
+
 @pytest.fixture
-def admin_with_payloads(live_server):
+def admin_with_payloads(xss_server):
     """An administrator whose name, and a partner city whose texts, hold the payloads."""
-    with live_server.session() as session:
+    with xss_server.session() as session:
         user = accounts.find_user_by_email(session, "xss-admin@example.org")
         if user is None:
             user = accounts.create_user(
@@ -55,7 +67,7 @@ def sign_in(page, base_url, email):
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-def test_stored_payloads_never_run_in_the_browser(live_server, page, admin_with_payloads):
+def test_stored_payloads_never_run_in_the_browser(xss_server, page, admin_with_payloads):
     email, slug = admin_with_payloads
     dialogs, csp_reports = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -65,17 +77,17 @@ def test_stored_payloads_never_run_in_the_browser(live_server, page, admin_with_
             csp_reports.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    sign_in(page, live_server.url, email)
+    sign_in(page, xss_server.url, email)
 
     # Save the payloads through the real form as well.
-    page.goto(f"{live_server.url}/partners/{slug}/edit")
+    page.goto(f"{xss_server.url}/partners/{slug}/edit")
     page.fill("input[name=name_en]", PAYLOADS["attribute"][:100])
     page.fill("input[name=name_ja]", PAYLOADS["script"])
     page.click("input#submit")
-    page.wait_for_url(f"{live_server.url}/partners/{slug}")
+    page.wait_for_url(f"{xss_server.url}/partners/{slug}")
 
-    app = live_server.app
-    with live_server.session() as session:
+    app = xss_server.app
+    with xss_server.session() as session:
         urls = [
             rule_url(app, rule, session)
             for rule in app_rules(app)
@@ -83,10 +95,10 @@ def test_stored_payloads_never_run_in_the_browser(live_server, page, admin_with_
         ]
     visited = 0
     for path in urls:
-        content_type = page.request.get(live_server.url + path).headers.get("content-type", "")
+        content_type = page.request.get(xss_server.url + path).headers.get("content-type", "")
         if not content_type.startswith("text/html"):
             continue  # downloads (xlsx, pdf, csv) and JSON are not rendered as pages
-        page.goto(live_server.url + path)
+        page.goto(xss_server.url + path)
         page.wait_for_load_state("load")
         assert "/auth/login" not in page.url, f"signed out while visiting {path}"
         injected = page.evaluate(
@@ -104,7 +116,7 @@ def test_stored_payloads_never_run_in_the_browser(live_server, page, admin_with_
             injected,
         )
         visited += 1
-    page.goto(f"{live_server.url}/partners/{slug}")
+    page.goto(f"{xss_server.url}/partners/{slug}")
     assert "<script>alert('script')</script>" in page.inner_text("body")  # shown as text
     assert visited >= 7
     assert dialogs == []

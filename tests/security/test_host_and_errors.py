@@ -19,11 +19,11 @@ def test_an_untrusted_host_header_is_refused(client):
 def test_trusted_hosts_come_from_the_environment(monkeypatch, tmp_path):
     import importlib
 
-    import config
+    from exchange_app import settings
 
     monkeypatch.setenv("TRUSTED_HOSTS", "exchange.example.org, localhost")
     try:
-        importlib.reload(config)
+        importlib.reload(settings)
         monkeypatch.setenv("EXCHANGE_APP_INSTANCE_PATH", str(tmp_path))
         app = create_app()
         assert app.config["TRUSTED_HOSTS"] == ["exchange.example.org", "localhost"]
@@ -31,7 +31,7 @@ def test_trusted_hosts_come_from_the_environment(monkeypatch, tmp_path):
         assert response.status_code == 400
     finally:
         monkeypatch.delenv("TRUSTED_HOSTS")
-        importlib.reload(config)
+        importlib.reload(settings)
 
 
 def test_debug_is_off_unless_asked(monkeypatch, tmp_path):

@@ -158,9 +158,9 @@ def test_request_bodies_are_size_limited(client, auth):
 
 
 def test_the_default_upload_limit_is_set():
-    import config
+    from exchange_app import settings
 
-    assert 0 < config.Config.MAX_CONTENT_LENGTH <= 50 * 1024 * 1024
+    assert 0 < settings.Config.MAX_CONTENT_LENGTH <= 50 * 1024 * 1024
 
 
 def test_forms_with_too_many_fields_are_refused(client, auth):

@@ -56,7 +56,7 @@ def test_a_forged_version_does_not_overwrite_the_stored_one(client, db, auth):
     city = db.scalars(select(PartnerCity).order_by(PartnerCity.id)).first()
     data = {
         "name_ja": city.name_ja,
-        "name_en": city.name_en,
+        "name_en": "Forged over a newer version",
         "name_local": city.name_local,
         "country": city.country,
         "relationship_type": city.relationship_type,
@@ -64,7 +64,11 @@ def test_a_forged_version_does_not_overwrite_the_stored_one(client, db, auth):
         "established_precision": city.established_precision,
         "version": str(city.version + 50),
     }
+    before = {column.key: getattr(city, column.key) for column in PartnerCity.__table__.columns}
     assert client.post(f"/partners/{city.slug}/edit", data=data).status_code == 409
+    db.expire_all()
+    after = db.get(PartnerCity, before["id"])
+    assert {column: getattr(after, column) for column in before} == before
 
 
 def test_extra_fields_in_the_user_edit_form_change_nothing(client, db, auth, make_user):
@@ -114,6 +118,7 @@ def test_extra_fields_in_the_new_user_form_change_nothing(client, db, auth):
 
 def test_a_non_admin_cannot_grant_itself_a_role(client, db, auth):
     me = auth.login("staff")
+    hash_before = me.password_hash
     response = client.post(
         "/auth/password",
         data={"role": "admin", "current_password": "nope", "new_password": "x", "id": "1"},
@@ -121,3 +126,5 @@ def test_a_non_admin_cannot_grant_itself_a_role(client, db, auth):
     assert response.status_code == 200
     db.expire_all()
     assert db.get(User, me.id).role == "staff"
+    assert db.get(User, me.id).password_hash == hash_before
+    assert db.scalar(select(User).where(User.role == "admin")) is None

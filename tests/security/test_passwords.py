@@ -109,19 +109,55 @@ def test_nine_failures_still_let_the_right_password_in(client, make_user):
     assert attempt(client, user.email, PASSWORD).status_code == 302
 
 
-def test_the_limit_holds_for_a_new_process(app, make_user, db):
-    """The count lives in the database: a fresh app (another worker) sees it too."""
-    from exchange_app.db import Database
+# Run in a process of its own: another worker, with nothing of this one's memory.
+OTHER_PROCESS = """
+import sys
+from exchange_app import create_app
+app = create_app({"DATABASE_URL": sys.argv[1]})
+form = {"email": sys.argv[2], "password": sys.argv[3]}
+print(app.test_client().post("/auth/login", data=form).status_code)
+"""
 
-    user = make_user("viewer")
-    for _ in range(10):
-        accounts.record_failure(db, user.email, "192.0.2.1")
-    db.commit()
-    wait = accounts.retry_after(db, user.email, 10, timedelta(minutes=15))
-    assert 0 < wait <= 15 * 60
-    other_worker = app.test_client()
-    assert isinstance(app.extensions["exchange_app.db"], Database)
-    assert attempt(other_worker, user.email.upper(), PASSWORD).status_code == 401
+
+def test_the_limit_holds_for_a_new_process(tmp_path):
+    """The count lives in the database: a process that never saw the failures refuses too."""
+    import subprocess
+    import sys
+
+    from sqlalchemy.orm import Session
+
+    from exchange_app import migrate
+    from exchange_app.db import create_db_engine
+    from tests.conftest import reset_database
+    from tests.scratch import PROJECT_ROOT, scratch_database_url
+
+    url = scratch_database_url("throttle_process", str(tmp_path))
+    reset_database(url)
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    try:
+        with Session(engine) as session:
+            for email in ("throttled@example.org", "fine@example.org"):
+                accounts.create_user(
+                    session, email=email, display_name="T", role="viewer", password=PASSWORD
+                )
+            for _ in range(10):
+                accounts.record_failure(session, "throttled@example.org", "192.0.2.1")
+            session.commit()
+            wait = accounts.retry_after(session, "throttled@example.org", 10, timedelta(minutes=15))
+            assert 0 < wait <= 15 * 60
+
+        def sign_in_elsewhere(email: str) -> str:
+            return subprocess.run(
+                [sys.executable, "-c", OTHER_PROCESS, url, email, PASSWORD],
+                cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=120,
+            ).stdout.strip()
+
+        assert sign_in_elsewhere("THROTTLED@example.org") == "401"
+        assert sign_in_elsewhere("fine@example.org") == "302"
+    finally:
+        engine.dispose()
+        reset_database(url)
 
 
 def test_unknown_accounts_are_throttled_too(client):

@@ -56,17 +56,17 @@ def test_session_cookie_is_secure_when_served_over_https(client, make_user):
 def test_secure_cookies_follow_hsts_in_production_config(monkeypatch):
     import importlib
 
-    import config
+    from exchange_app import settings
 
     monkeypatch.setenv("HSTS_ENABLED", "1")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
-    reloaded = importlib.reload(config)
+    reloaded = importlib.reload(settings)
     try:
         assert reloaded.Config.SESSION_COOKIE_SECURE is True
         assert reloaded.Config.REMEMBER_COOKIE_SECURE is True
     finally:
         monkeypatch.delenv("HSTS_ENABLED")
-        importlib.reload(config)
+        importlib.reload(settings)
 
 
 def test_no_remember_me_cookie_is_ever_issued(client, make_user):
@@ -138,10 +138,12 @@ def test_disabling_a_user_ends_their_sessions(app, client, auth, make_user, db):
     )
     assert response.status_code == 302
     assert not is_signed_in(victim_client)
+    db.refresh(victim)
+    assert victim.active is False
     assert login_response(victim_client, victim).status_code == 401
 
 
-def test_a_password_change_ends_the_other_sessions(app, client, auth):
+def test_a_password_change_ends_the_other_sessions(app, client, auth, db):
     user = auth.login("viewer")
     other_browser = app.test_client()
     assert login_response(other_browser, user).status_code == 302
@@ -156,9 +158,12 @@ def test_a_password_change_ends_the_other_sessions(app, client, auth):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert is_signed_in(client)
     assert not is_signed_in(other_browser)
+    db.refresh(user)
+    assert accounts.verify_password(user.password_hash, "a brand new passphrase 阿蘇山")
+    assert not accounts.verify_password(user.password_hash, PASSWORD)
 
 
-def test_an_admin_password_reset_ends_the_users_sessions(app, client, auth, make_user):
+def test_an_admin_password_reset_ends_the_users_sessions(app, client, auth, make_user, db):
     victim = make_user("staff")
     victim_client = app.test_client()
     login_response(victim_client, victim)
@@ -168,6 +173,8 @@ def test_an_admin_password_reset_ends_the_users_sessions(app, client, auth, make
     )
     assert response.status_code == 302
     assert not is_signed_in(victim_client)
+    db.refresh(victim)
+    assert accounts.verify_password(victim.password_hash, "reset by admin 熊本城 2026")
 
 
 def test_idle_timeout_of_30_minutes(client, auth):

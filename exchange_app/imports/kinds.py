@@ -1,0 +1,22 @@
+"""The record kinds the import wizard and the ``import``/``export`` commands offer."""
+
+from __future__ import annotations
+
+from exchange_app.delegations.kind import DELEGATION_IMPORT
+from exchange_app.importing.bulk import KindImport
+from exchange_app.promotions.kind import PROMOTION_IMPORT
+from exchange_app.youth.kind import PARTICIPANT_IMPORT, YOUTH_PROGRAM_IMPORT
+
+# In the order a whole office is imported: programmes before their participants.
+KINDS: dict[str, KindImport] = {
+    kind.key: kind
+    for kind in (DELEGATION_IMPORT, YOUTH_PROGRAM_IMPORT, PARTICIPANT_IMPORT, PROMOTION_IMPORT)
+}
+
+
+def get_kind(key: str) -> KindImport:
+    """The import kind called ``key`` (``delegations``, ``youth-programs``, ...)."""
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise ValueError(f"unknown import kind: {key}") from None

@@ -1,0 +1,78 @@
+"""Configuration read from the environment.
+
+Every setting has a safe default for a single office machine; production sets
+``DATABASE_URL`` (PostgreSQL) and ``SECRET_KEY`` in the environment. The instance folder
+(``EXCHANGE_APP_INSTANCE_PATH``) is chosen in ``exchange_app.paths``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    # None means: a SQLite file in the instance folder (see exchange_app.db).
+    DATABASE_URL: str | None = os.environ.get("DATABASE_URL")
+    # None means: generated once and kept in the instance folder.
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+
+    SESSION_COOKIE_NAME = "exchange_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # HSTS only where the app is served over HTTPS.
+    HSTS_ENABLED = _env_bool("HSTS_ENABLED", False)
+    # Served over HTTPS (HSTS on): cookies are sent over HTTPS only.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", HSTS_ENABLED)
+    # Remember-me is never issued; the cookie flags are set in case it ever is.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=_env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    # Largest spreadsheet the import wizard accepts (within MAX_CONTENT_LENGTH).
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+    TRUSTED_HOSTS: list[str] | None = (
+        [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("TRUSTED_HOSTS")
+        else None
+    )
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    PAGE_SIZE = 25
+
+
+class TestConfig(Config):
+    """Settings for the test suite: the database comes from ``TEST_DATABASE_URL``."""
+
+    TESTING = True
+    DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+    SECRET_KEY = "test-only-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = None

@@ -1,0 +1,758 @@
+"""Youth programmes and their participants, declared once: fields, limits, rules, imports.
+
+The forms (``forms.py``), the imports and their templates, the participant list export,
+the change history, the audit trail and the purge of personal data all read
+``YOUTH_PROGRAMS`` and ``PARTICIPANTS``. A participant's personal fields are marked
+``personal``: the purge removes exactly those, and the audit trail never writes their values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import email_validator
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from exchange_app.db import utcnow
+from exchange_app.importing.bulk import KindImport, RowPlan, chunks
+from exchange_app.importing.columns import (
+    DATE_NOTE_EN,
+    DATE_NOTE_JA,
+    EXTERNAL_ID_NOTE_EN,
+    EXTERNAL_ID_NOTE_JA,
+)
+from exchange_app.importing.normalise import clean_text
+from exchange_app.models import Participant, YouthPerson, YouthProgram
+from exchange_app.partners.kind import (
+    PARTNER_CITY,
+    PARTNER_NOTE_EN,
+    PARTNER_NOTE_JA,
+    partner_city_field,
+)
+from exchange_app.records.fields import Field, FieldType, ImportColumn, Reference
+from exchange_app.records.kind import BOOKKEEPING, RecordKind, RecordValues
+from exchange_app.records.rules import end_not_before_start
+from exchange_app.services.dates import today_in_japan
+from exchange_app.vocab import (
+    Direction,
+    EntityType,
+    ParticipantRole,
+    ParticipantStatus,
+    YouthProgramKind,
+)
+
+# --- values: kana, phone numbers, ages ------------------------------------------------------
+
+_KANA_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\s]+$")
+_PHONE_RE = re.compile(r"^\+?[0-9()\- ]{6,}$")
+_ROMAJI_RE = re.compile(r"^[A-Za-z][A-Za-z' \-.]*$")
+
+AGE_BANDS = ((0, 12, "0-12"), (13, 15, "13-15"), (16, 18, "16-18"), (19, 22, "19-22"))
+ADULT_BAND = "23+"
+# A young participant with one of these statuses needs the guardian's consent date.
+CONSENT_STATUSES = (ParticipantStatus.SELECTED, ParticipantStatus.PARTICIPATED)
+
+
+def normalise_kana(value: str | None) -> str:
+    """Kana as stored: full-width katakana, no surrounding or doubled spaces."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+    return " ".join(text.split())
+
+
+def is_kana(value: str) -> bool:
+    """Whether ``value`` is written only in hiragana/katakana (and spaces)."""
+    return bool(_KANA_RE.match(unicodedata.normalize("NFKC", value)))
+
+
+def normalise_phone(value: str | None) -> str:
+    """A phone number with full-width digits and dashes made half-width."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    return text.replace("ー", "-").replace("−", "-").replace("‐", "-")
+
+
+def is_phone(value: str) -> bool:
+    """Whether ``value`` looks like a phone number: digits, spaces, dashes, brackets, +."""
+    return bool(_PHONE_RE.match(normalise_phone(value)))
+
+
+def is_romaji(value: str) -> bool:
+    """Whether ``value`` is written in Latin letters."""
+    return bool(_ROMAJI_RE.match(unicodedata.normalize("NFKC", value).strip()))
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    """Age in whole years on ``day`` (None without a birth date)."""
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def age_band(age: int | None) -> str | None:
+    """The coarse age band kept after anonymisation (``13-15`` ...)."""
+    if age is None:
+        return None
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return ADULT_BAND
+
+
+def needs_consent(role: str | None, status: str | None, guardian_consent_on: date | None) -> bool:
+    """Whether this breaks the rule that a youth is selected only with the guardian's consent."""
+    return (
+        role == ParticipantRole.YOUTH
+        and status in CONSENT_STATUSES
+        and guardian_consent_on is None
+    )
+
+
+def person_match_key(
+    family_name_kana: str | None, given_name_kana: str | None, birth_date: date | None
+) -> tuple[str, str, date] | None:
+    """The same young person across programmes: kana name (as stored) and birth date."""
+    if not (family_name_kana and given_name_kana and birth_date):
+        return None
+    return normalise_kana(family_name_kana), normalise_kana(given_name_kana), birth_date
+
+
+def normalised(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A participant's values as stored: kana in katakana, phone numbers half-width.
+
+    The form's save and the import both call this, so a name reads the same however it
+    came in (and the same person is found again).
+    """
+    result = dict(values)
+    for key in ("family_name_kana", "given_name_kana"):
+        if result.get(key):
+            result[key] = normalise_kana(result[key])
+    if result.get("guardian_phone"):
+        result["guardian_phone"] = normalise_phone(result["guardian_phone"])
+    return result
+
+
+# --- rules across fields (the form's and the import's) --------------------------------------
+
+
+def partner_exchange_has_partner(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """An exchange with a partner city names the city."""
+    if values.get("kind") == YouthProgramKind.PARTNER_EXCHANGE and not values.get(
+        "partner_city_id"
+    ):
+        yield "partner_city_id", _("An exchange with a partner city needs its partner city.")
+
+
+def kana_only(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """Reading names (フリガナ) are written in kana only."""
+    for key in ("family_name_kana", "given_name_kana"):
+        text = values.get(key)
+        if text and not is_kana(text):
+            yield key, _("Write this in kana (hiragana or katakana) only.")
+
+
+def romaji_only(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """Names in romaji are written in Latin letters."""
+    for key in ("family_name_romaji", "given_name_romaji"):
+        text = values.get(key)
+        if text and not is_romaji(text):
+            yield key, _("Write this in Latin letters only.")
+
+
+def phone_number(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """The guardian's phone number looks like a phone number."""
+    text = values.get("guardian_phone")
+    if text and not is_phone(text):
+        yield (
+            "guardian_phone",
+            _("Enter a phone number with digits only (dashes, spaces and a leading + allowed)."),
+        )
+
+
+def email_address(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """The guardian's e-mail address is one (its form is checked, not its mailbox)."""
+    text = values.get("guardian_email")
+    if not text:
+        return
+    try:
+        email_validator.validate_email(
+            text, check_deliverability=False, allow_smtputf8=True, allow_empty_local=False
+        )
+    except email_validator.EmailNotValidError:
+        yield "guardian_email", _("Enter a valid e-mail address.")
+
+
+def birth_date_possible(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """A young participant's birth date is known, not in the future, not after the start."""
+    birth = values.get("birth_date")
+    if birth is None:
+        if values.get("role") == ParticipantRole.YOUTH:
+            yield "birth_date", _("A young participant's birth date is required.")
+        return
+    start = values.detail("program_id", "start_date")
+    if birth > today_in_japan():
+        yield "birth_date", _("The birth date cannot be in the future.")
+    elif start is not None and birth > start:
+        yield "birth_date", _("The birth date cannot be after the programme starts.")
+
+
+def consent_date_not_future(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """The guardian's consent was received on a day that has come."""
+    consent = values.get("guardian_consent_on")
+    if consent is not None and consent > today_in_japan():
+        yield "guardian_consent_on", _("The consent date cannot be in the future.")
+
+
+def consent_before_selection(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """A young participant is selected or takes part only with the guardian's consent."""
+    if needs_consent(values.get("role"), values.get("status"), values.get("guardian_consent_on")):
+        yield (
+            "guardian_consent_on",
+            _(
+                "A young participant cannot be selected or take part before the "
+                "guardian's consent is received: enter the date it was received."
+            ),
+        )
+
+
+# --- the declarations ---------------------------------------------------------------------
+
+# The audit trail names a programme's partner city by its id (as it always has).
+PROGRAM_PARTNER_CITY = dataclasses.replace(PARTNER_CITY, audit_name=None)
+
+YOUTH_PROGRAMS = RecordKind(
+    key="youth-programs",
+    entity_type=EntityType.YOUTH_PROGRAM,
+    model=YouthProgram,
+    label=_l("Youth programmes"),
+    fields=(
+        Field(
+            "external_id", FieldType.TEXT, _l("External id"),
+            required=True, max_length=64, in_form=False, history=False,
+            import_column=ImportColumn(
+                "external_id", ("管理番号", "事業番号", "整理番号", "id"),
+                EXTERNAL_ID_NOTE_JA,
+                EXTERNAL_ID_NOTE_EN,
+                "YP-2024-01",
+                structured=True,
+            ),
+        ),
+        Field(
+            "title", FieldType.TEXT, _l("Title"),
+            required=True, max_length=200,
+            import_column=ImportColumn(
+                "title", ("件名", "事業名", "名称"), "事業名。", "Title of the programme.",
+                "桂林市青少年交流派遣",
+            ),
+        ),
+        Field(
+            "kind", FieldType.CHOICE, _l("Kind"),
+            required=True, vocabulary=YouthProgramKind,
+            import_column=ImportColumn(
+                "kind", ("種別", "事業種別"),
+                "種別。partner_exchange（友好姉妹都市等との交流）は partner が必須。",
+                "Kind. partner_exchange needs a partner city.",
+                "友好姉妹都市等との交流",
+            ),
+        ),
+        partner_city_field(
+            reference=PROGRAM_PARTNER_CITY,
+            audit_key="partner_city_id",
+            export_header=None,
+            blank_label=_l("(none)"),
+            import_column=ImportColumn(
+                "partner", ("相手都市", "都市", "友好姉妹都市等"),
+                PARTNER_NOTE_JA,
+                PARTNER_NOTE_EN,
+                "guilin",
+            ),
+        ),
+        Field(
+            "direction", FieldType.CHOICE, _l("Direction"),
+            required=True, vocabulary=Direction,
+            import_column=ImportColumn(
+                "direction", ("方向", "区分", "受入/派遣"),
+                "受入（inbound）または派遣（outbound）。",
+                "inbound (受入) or outbound (派遣).",
+                "派遣",
+            ),
+        ),
+        Field(
+            "start_date", FieldType.DATE, _l("Start date"),
+            required=True,
+            import_column=ImportColumn(
+                "start_date", ("開始日", "期間（開始）", "期間(開始)"),
+                DATE_NOTE_JA,
+                DATE_NOTE_EN,
+                "R6.8.1",
+            ),
+        ),
+        Field(
+            "end_date", FieldType.DATE, _l("End date"),
+            required=True,
+            import_column=ImportColumn(
+                "end_date", ("終了日", "期間（終了）", "期間(終了)"),
+                DATE_NOTE_JA + "開始日以降。",
+                DATE_NOTE_EN + " Not before start_date.",
+                "R6.8.7",
+            ),
+        ),
+        Field(
+            "counterpart", FieldType.TEXT, _l("Counterpart (conference, organisation)"),
+            max_length=200,
+            import_column=ImportColumn(
+                "counterpart", ("相手方", "相手先"),
+                "相手方（任意）。",
+                "Counterpart (optional).",
+                "",
+            ),
+        ),
+        Field(
+            "description", FieldType.LONG_TEXT, _l("Description"),
+            max_length=5000,
+            import_column=ImportColumn(
+                "description", ("内容", "概要"), "内容（任意）。", "Description (optional).", ""
+            ),
+        ),
+    ),
+    rules=(end_not_before_start, partner_exchange_has_partner),
+)
+
+YOUTH_PROGRAM = Reference(
+    model=YouthProgram,
+    external_id_prefix="youth-program",
+    details=("start_date",),
+    export_name="external_id",
+    type_note=("青少年事業の管理番号", "youth programme external_id"),
+    unknown_message=lambda value: _(
+        "no youth programme has the external_id '%(value)s': import the programmes first",
+        value=value,
+    ),
+)
+
+
+def _personal_text(key: str, label: Any, max_length: int, **options: Any) -> Field:
+    """A one-line personal field, exported under its label."""
+    return Field(
+        key,
+        FieldType.TEXT,
+        label,
+        max_length=max_length,
+        personal=True,
+        export_header=label,
+        **options,
+    )
+
+
+PARTICIPANTS = RecordKind(
+    key="participants",
+    entity_type=EntityType.PARTICIPANT,
+    model=Participant,
+    label=_l("Youth participants"),
+    personal=True,
+    fields=(
+        Field(
+            "program_id", FieldType.REFERENCE, _l("Programme"),
+            required=True,
+            reference=YOUTH_PROGRAM,
+            relationship="program",
+            in_form=False,  # a participant is registered from the programme's page
+            import_column=ImportColumn(
+                "program_external_id", ("事業管理番号", "事業番号", "プログラム番号"),
+                "参加する事業の管理番号（青少年事業の external_id）。先に事業を取り込むこと。",
+                "The external_id of the youth programme; import the programmes first.",
+                "YP-2024-01",
+            ),
+        ),
+        _personal_text(
+            "family_name", _l("Family name"), 50,
+            required=True,
+            import_column=ImportColumn("family_name", ("姓", "氏"), "姓。", "Family name.", "熊本"),
+        ),
+        _personal_text(
+            "given_name", _l("Given name"), 50,
+            required=True,
+            import_column=ImportColumn("given_name", ("名",), "名。", "Given name.", "花子"),
+        ),
+        _personal_text(
+            "family_name_kana", _l("Family name (kana)"), 50,
+            required=True,
+            import_column=ImportColumn(
+                "family_name_kana",
+                ("姓（カナ）", "姓(カナ)", "セイ", "姓フリガナ", "姓（ふりがな）"),
+                "姓のフリガナ（カナのみ）。",
+                "Family name in kana (kana only).",
+                "クマモト",
+                structured=True,
+            ),
+        ),
+        _personal_text(
+            "given_name_kana", _l("Given name (kana)"), 50,
+            required=True,
+            import_column=ImportColumn(
+                "given_name_kana",
+                ("名（カナ）", "名(カナ)", "メイ", "名フリガナ", "名（ふりがな）"),
+                "名のフリガナ（カナのみ）。",
+                "Given name in kana (kana only).",
+                "ハナコ",
+                structured=True,
+            ),
+        ),
+        # The export shows both romaji names in one column (see PARTICIPANT_LIST_COLUMNS).
+        Field(
+            "family_name_romaji", FieldType.TEXT, _l("Family name (romaji)"),
+            max_length=50, personal=True,
+        ),
+        Field(
+            "given_name_romaji", FieldType.TEXT, _l("Given name (romaji)"),
+            max_length=50, personal=True,
+        ),
+        Field(
+            "birth_date", FieldType.DATE, _l("Birth date"),
+            personal=True,
+            export_header=_l("Birth date"),
+            import_column=ImportColumn(
+                "birth_date", ("生年月日",), DATE_NOTE_JA, DATE_NOTE_EN, "H21.5.3"
+            ),
+        ),
+        _personal_text(
+            "school", _l("School"), 100,
+            import_column=ImportColumn(
+                "school", ("学校名", "学校", "所属"), "学校名。", "School.", "熊本市立○○中学校"
+            ),
+        ),
+        _personal_text(
+            "grade", _l("Grade"), 20,
+            import_column=ImportColumn(
+                "grade", ("学年",), "学年。", "Grade.", "中学2年", structured=True
+            ),
+        ),
+        Field(
+            "role", FieldType.CHOICE, _l("Role"),
+            required=True, vocabulary=ParticipantRole,
+            export_header=_l("Role"),
+            import_column=ImportColumn(
+                "role", ("役割", "区分", "参加区分"),
+                "役割: youth（青少年）、chaperone（引率者）、staff（スタッフ）。",
+                "Role: youth, chaperone or staff.",
+                "青少年",
+            ),
+        ),
+        Field(
+            "resident", FieldType.BOOLEAN, _l("Resident of Kumamoto City"),
+            required=True,
+            export_header=_l("Resident"),
+            import_column=ImportColumn(
+                "resident", ("市内在住", "在住", "市内"),
+                "熊本市内在住か: はい/いいえ（yes/no、○/×）。",
+                "Lives in the city: yes/no (はい/いいえ, ○/×).",
+                "はい",
+            ),
+        ),
+        Field(
+            "status", FieldType.CHOICE, _l("Status"),
+            required=True, vocabulary=ParticipantStatus,
+            export_header=_l("Status"),
+            import_column=ImportColumn(
+                "status", ("状況", "状態", "参加状況"),
+                "状況: applied（応募）、selected（選考通過）、participated（参加）、"
+                "withdrawn（辞退）。",
+                "Status: applied, selected, participated or withdrawn.",
+                "参加",
+            ),
+        ),
+        _personal_text(
+            "guardian_name", _l("Guardian's name"), 100,
+            import_column=ImportColumn(
+                "guardian_name", ("保護者氏名", "保護者名", "保護者"),
+                "保護者の氏名。",
+                "Guardian's name.",
+                "熊本 太郎",
+            ),
+        ),
+        _personal_text(
+            "guardian_phone", _l("Guardian's phone"), 30,
+            import_column=ImportColumn(
+                "guardian_phone", ("保護者電話番号", "保護者連絡先", "電話番号"),
+                "保護者の電話番号（例: 096-328-2070）。",
+                "Guardian's phone (e.g. 096-328-2070).",
+                "096-328-2070",
+                structured=True,
+            ),
+        ),
+        _personal_text("guardian_email", _l("Guardian's e-mail"), 254),
+        Field(
+            "guardian_consent_on", FieldType.DATE, _l("Guardian's consent received on"),
+            export_header=_l("Guardian's consent received on"),
+            import_column=ImportColumn(
+                "guardian_consent_on", ("保護者同意日", "同意日"),
+                "保護者の同意日。青少年が選考通過・参加のときは必須。" + DATE_NOTE_JA,
+                "Date of the guardian's consent; required for a young person who is selected "
+                "or took part. " + DATE_NOTE_EN,
+                "2024-06-20",
+            ),
+        ),
+        _personal_text("emergency_contact", _l("Emergency contact"), 200),
+        Field(
+            "photo_consent", FieldType.BOOLEAN, _l("Photos and publication allowed"),
+            export_header=_l("Photos and publication allowed"),
+        ),
+        Field("notes", FieldType.LONG_TEXT, _l("Notes"), max_length=5000, personal=True),
+    ),
+    rules=(
+        kana_only,
+        romaji_only,
+        phone_number,
+        email_address,
+        birth_date_possible,
+        consent_date_not_future,
+        consent_before_selection,
+    ),
+    # person_id: the person across programmes, set when registering (matched on kana
+    # name and birth date), never typed. age_band: derived from the birth date and the
+    # programme's start, kept when the purge removes the birth date. anonymized_at: set
+    # by the purge.
+    not_declared=BOOKKEEPING | {"person_id", "age_band", "anonymized_at"},
+)
+
+
+# --- the participant list export -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the participant list export that is not one field: its header and value."""
+
+    header: Any
+    value: Callable[[Participant], Any]
+
+
+def _romaji_name(participant: Participant) -> str:
+    return " ".join(filter(None, [participant.given_name_romaji, participant.family_name_romaji]))
+
+
+def _age_at_start(participant: Participant) -> int | None:
+    return age_on(participant.birth_date, participant.program.start_date)
+
+
+# The columns of a programme's participant list (xlsx): declared fields by key, in order.
+PARTICIPANT_LIST_COLUMNS: tuple[str | ListColumn, ...] = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    ListColumn(_l("Name (romaji)"), _romaji_name),
+    "birth_date",
+    ListColumn(_l("Age at start"), _age_at_start),
+    "school",
+    "grade",
+    "role",
+    "resident",
+    "status",
+    "guardian_name",
+    "guardian_phone",
+    "guardian_email",
+    "guardian_consent_on",
+    "emergency_contact",
+    "photo_consent",
+)
+
+
+def participant_list_headers() -> list[str]:
+    """The header row of the participant list, in the user's language."""
+    return [
+        str(
+            column.header
+            if isinstance(column, ListColumn)
+            else PARTICIPANTS.field(column).export_header
+        )
+        for column in PARTICIPANT_LIST_COLUMNS
+    ]
+
+
+def _list_cell(item: Field, participant: Participant) -> Any:
+    value = getattr(participant, item.model_attribute)
+    if item.type is FieldType.BOOLEAN:
+        return _("Yes") if value else _("No")
+    if item.type is FieldType.CHOICE and item.vocabulary is not None and value is not None:
+        return str(item.vocabulary.label_of(value))
+    return value
+
+
+def participant_list_rows(participants: Iterable[Participant]) -> list[list[Any]]:
+    """One row per participant, coded values in words of the user's language."""
+    return [
+        [
+            column.value(participant)
+            if isinstance(column, ListColumn)
+            else _list_cell(PARTICIPANTS.field(column), participant)
+            for column in PARTICIPANT_LIST_COLUMNS
+        ]
+        for participant in participants
+    ]
+
+
+# --- imports ----------------------------------------------------------------------------
+
+
+class YouthProgramImport(KindImport):
+    """Youth programmes in bulk, in date order."""
+
+    def export_order(self) -> list[Any]:
+        table = YouthProgram.__table__
+        return [table.c.start_date, table.c.id]
+
+
+class ParticipantImport(KindImport):
+    """The people registered on youth programmes (personal data).
+
+    A row stands for one person on one programme; the same young person on another
+    programme (same kana name and birth date) is linked to the same youth person.
+    """
+
+    key_column = "family_name"
+
+    def prepare_row(self, values: dict[str, Any]) -> None:
+        values.update(normalised(values))
+
+    @staticmethod
+    def identity(values: Mapping[str, Any]) -> Any:
+        """Who the row is: the person-matching key, else the written name and birth date."""
+        match = person_match_key(
+            values.get("family_name_kana"), values.get("given_name_kana"), values.get("birth_date")
+        )
+        if match is not None:
+            return ("kana", *match)
+        return (
+            "name",
+            values.get("family_name"),
+            values.get("given_name"),
+            values.get("birth_date"),
+        )
+
+    def natural_key(self, values: dict[str, Any]) -> Any:
+        return (values.get("program_external_id"), self.identity(values))
+
+    def key_text(self, values: dict[str, Any], raw: dict[str, Any]) -> str:
+        return str(clean_text(raw.get("program_external_id")) or "")
+
+    def label_text(self, values: dict[str, Any], raw: dict[str, Any]) -> str:
+        names = [clean_text(raw.get("family_name")), clean_text(raw.get("given_name"))]
+        return " ".join(n for n in names if n)
+
+    def record_select(self) -> Any:
+        return super().record_select().add_columns(Participant.__table__.c.person_id)
+
+    def load_existing(self, session: Session, keys: list[Any]) -> dict[Any, dict[str, Any]]:
+        program_ids = sorted({key[0] for key in keys if key[0] is not None})
+        found: dict[Any, dict[str, Any]] = {}
+        table = Participant.__table__
+        for part in chunks(program_ids):
+            for row in session.execute(
+                self.record_select().where(
+                    table.c.program_id.in_(part), table.c.anonymized_at.is_(None)
+                )
+            ):
+                values = self.values_from_record(row)
+                found.setdefault(
+                    self.natural_key(values),
+                    {"id": row.id, "version": row.version, "values": values},
+                )
+        return found
+
+    def record_columns(self, values: dict[str, Any]) -> dict[str, Any]:
+        # Rows carry the matched youth person and the age band under private keys.
+        own = {k: v for k, v in values.items() if not k.startswith("_")}
+        columns = super().record_columns(own)
+        if "_person_id" in values:
+            columns["person_id"] = values["_person_id"]
+        if "_age_band" in values:
+            columns["age_band"] = values["_age_band"]
+        return columns
+
+    def _set_age_bands(self, session: Session, rows: list[RowPlan]) -> None:
+        """The age band at the programme's start, kept after anonymisation."""
+        program_ids = {row.values["program_external_id"] for row in rows}
+        starts: dict[int, date] = {}
+        for part in chunks(sorted(program_ids)):
+            starts.update(
+                session.execute(
+                    select(YouthProgram.id, YouthProgram.start_date).where(
+                        YouthProgram.id.in_(part)
+                    )
+                ).all()
+            )
+        for row in rows:
+            start = starts.get(row.values["program_external_id"])
+            birth = row.values.get("birth_date")
+            row.values["_age_band"] = age_band(age_on(birth, start)) if start and birth else None
+
+    def insert(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
+        persons = self._persons_for(session, rows)
+        for row in rows:
+            row.values["_person_id"] = persons.get(self.identity(row.values))
+        self._set_age_bands(session, rows)
+        return super().insert(session, rows, user_id)
+
+    def update(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
+        self._set_age_bands(session, rows)
+        return super().update(session, rows, user_id)
+
+    def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
+        """The youth person of each identity: an existing one (same kana and birth date), or new."""
+        identities = {self.identity(row.values) for row in rows}
+        wanted = {i for i in identities if i[0] == "kana"}
+        persons: dict[Any, int] = {}
+        births = sorted({i[3] for i in wanted})
+        table = Participant.__table__
+        for part in chunks(births):
+            for row in session.execute(
+                select(
+                    table.c.family_name_kana,
+                    table.c.given_name_kana,
+                    table.c.birth_date,
+                    table.c.person_id,
+                ).where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
+            ):
+                match = person_match_key(row.family_name_kana, row.given_name_kana, row.birth_date)
+                if match is not None and ("kana", *match) in wanted:
+                    persons.setdefault(("kana", *match), row.person_id)
+        missing = [i for i in identities if i not in persons]
+        now = utcnow()
+        new_ids: list[int] = []
+        for part in chunks([{"created_at": now} for _person in missing], 1000):
+            # New persons hold nothing but their id, so any id may go to any identity.
+            new_ids.extend(
+                session.connection()
+                .execute(insert(YouthPerson).returning(YouthPerson.id), part)
+                .scalars()
+            )
+        persons.update(zip(missing, new_ids, strict=True))
+        return persons
+
+    def export_order(self) -> list[Any]:
+        table = Participant.__table__
+        return [table.c.program_id, table.c.id]
+
+    def export_values(self, session: Session) -> Iterable[dict[str, Any]]:
+        """Every participant not yet anonymised (an anonymised one has nothing to re-import)."""
+        table = Participant.__table__
+        rows = session.execute(
+            self.record_select()
+            .where(table.c.anonymized_at.is_(None))
+            .order_by(*self.export_order())
+        )
+        for row in rows:
+            yield self.values_from_record(row)
+
+
+YOUTH_PROGRAM_IMPORT = YouthProgramImport(YOUTH_PROGRAMS)
+PARTICIPANT_IMPORT = ParticipantImport(PARTICIPANTS)

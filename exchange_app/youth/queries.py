@@ -1,0 +1,434 @@
+"""Reading youth programmes and participants, and THE counts of participations.
+
+``participation_counts`` is the one count of participations (延べ) and of different
+people (実人数): the programme page, the list, a partner city's page and the 5b page
+all call it, each with the conditions of what it counts. ``youth_5b_statement`` holds
+the rule of indicator 5b.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
+from exchange_app.records.filters import ListFilters, parse_list_filters
+from exchange_app.services.dates import fiscal_year_bounds, fiscal_years_on_record
+from exchange_app.vocab import (
+    Direction,
+    ParticipantRole,
+    ParticipantStatus,
+    YouthProgramKind,
+)
+
+# --- THE counts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participations:
+    """How many participations (延べ) and how many different people (実人数) a set holds.
+
+    A participation not linked to a youth person counts as a person of its own.
+    """
+
+    participations: int = 0
+    persons: int = 0
+
+
+def participation_counts(
+    session: Session, *conditions: ColumnElement[bool], by_program: bool = False
+) -> dict[int | None, Participations]:
+    """Participations and different people among those meeting ``conditions``.
+
+    The conditions may name the programme's columns (the programme is joined). Keyed
+    by programme id when ``by_program``, else under the key None. One query.
+    """
+    person = func.coalesce(Participant.person_id, -Participant.id)
+    groups: list[Any] = [Participant.program_id] if by_program else []
+    rows = session.execute(
+        select(*groups, func.count(), func.count(func.distinct(person)))
+        .select_from(Participant)
+        .join(YouthProgram, Participant.program_id == YouthProgram.id)
+        .where(*conditions)
+        .group_by(*groups)
+    )
+    result: dict[int | None, Participations] = {}
+    for row in rows:
+        key = row[0] if by_program else None
+        result[key] = Participations(int(row[-2]), int(row[-1]))
+    return result
+
+
+def participations_of(session: Session, *conditions: ColumnElement[bool]) -> Participations:
+    """``participation_counts`` of every participation meeting ``conditions``, not grouped."""
+    return participation_counts(session, *conditions).get(None, Participations())
+
+
+# --- indicator 5b ---------------------------------------------------------------------------
+
+
+def counted_toward_5b() -> tuple[ColumnElement[bool], ...]:
+    """The conditions of indicator 5b other than the year (see ``youth_5b_statement``)."""
+    return (
+        Participant.role == ParticipantRole.YOUTH,
+        Participant.resident.is_(True),
+        Participant.status == ParticipantStatus.PARTICIPATED,
+        or_(
+            and_(
+                YouthProgram.kind == YouthProgramKind.PARTNER_EXCHANGE,
+                YouthProgram.partner_city_id.is_not(None),
+            ),
+            YouthProgram.kind == YouthProgramKind.INTERNATIONAL_CONFERENCE,
+        ),
+    )
+
+
+def started_in_fiscal_year(fiscal_year: int) -> tuple[ColumnElement[bool], ...]:
+    """The programme started in ``fiscal_year`` (April to March)."""
+    first_day, last_day = fiscal_year_bounds(fiscal_year)
+    return (YouthProgram.start_date >= first_day, YouthProgram.start_date <= last_day)
+
+
+def youth_5b_statement(fiscal_year: int) -> Select[int]:
+    """Ids of the participations that indicator 5b counts for ``fiscal_year``.
+
+    The rule: role ``youth``, resident of the city, status ``participated``, in a
+    programme that is an exchange with a partner city or an international
+    conference, whose start date falls in the fiscal year. 延べ: a person who
+    takes part twice counts twice.
+    """
+    return (
+        select(Participant.id)
+        .join(YouthProgram, Participant.program_id == YouthProgram.id)
+        .where(*counted_toward_5b(), *started_in_fiscal_year(fiscal_year))
+        .order_by(YouthProgram.start_date, Participant.id)
+    )
+
+
+def youth_5b_ids(session: Session, fiscal_year: int) -> list[int]:
+    """The participations counted toward 5b in ``fiscal_year``."""
+    return list(session.scalars(youth_5b_statement(fiscal_year)))
+
+
+def youth_5b_participations(session: Session, fiscal_year: int) -> Participations:
+    """Indicator 5b for ``fiscal_year``: participations counted (延べ) and their people."""
+    return participations_of(session, *counted_toward_5b(), *started_in_fiscal_year(fiscal_year))
+
+
+def youth_5b_count(session: Session, fiscal_year: int) -> int:
+    """Indicator 5b for ``fiscal_year``: participations counted (延べ)."""
+    return youth_5b_participations(session, fiscal_year).participations
+
+
+def youth_5b_unique_persons(session: Session, fiscal_year: int) -> int:
+    """How many different young people the 5b participations of ``fiscal_year`` are."""
+    return youth_5b_participations(session, fiscal_year).persons
+
+
+def distinct_persons(session: Session, participant_ids: list[int]) -> int:
+    """How many different people the participations ``participant_ids`` are."""
+    if not participant_ids:
+        return 0
+    return participations_of(session, Participant.id.in_(participant_ids)).persons
+
+
+# --- a programme's counts -------------------------------------------------------------------
+
+
+@dataclass
+class ProgramCounts:
+    """A programme's participations: everyone registered, those 5b counts, and by kind."""
+
+    registered: Participations = field(default_factory=Participations)
+    counted_5b: Participations = field(default_factory=Participations)
+    by_status: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(ParticipantStatus.values(), 0)
+    )
+    by_role: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(ParticipantRole.values(), 0)
+    )
+    residents: int = 0
+    non_residents: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every registration on the programme, whatever its status."""
+        return self.registered.participations
+
+    @property
+    def not_counted_5b(self) -> int:
+        """Registrations that indicator 5b does not count."""
+        return self.registered.participations - self.counted_5b.participations
+
+
+def program_counts(session: Session, program_ids: list[int]) -> dict[int, ProgramCounts]:
+    """Counts for each programme in ``program_ids``; three queries whatever their number."""
+    counts = {program_id: ProgramCounts() for program_id in program_ids}
+    if not program_ids:
+        return counts
+    of_these = Participant.program_id.in_(program_ids)
+    registered = participation_counts(session, of_these, by_program=True)
+    # The 5b conditions joined to these programmes only (an IN over every year's 5b ids
+    # made the database gather all of them first).
+    counted = participation_counts(session, of_these, *counted_toward_5b(), by_program=True)
+    for program_id, item in counts.items():
+        item.registered = registered.get(program_id, Participations())
+        item.counted_5b = counted.get(program_id, Participations())
+    rows = session.execute(
+        select(
+            Participant.program_id,
+            Participant.status,
+            Participant.role,
+            Participant.resident,
+            func.count(),
+        )
+        .where(of_these)
+        .group_by(
+            Participant.program_id, Participant.status, Participant.role, Participant.resident
+        )
+    )
+    for program_id, status, role, resident, number in rows:
+        item = counts[program_id]
+        item.by_status[status] += number
+        item.by_role[role] += number
+        if resident:
+            item.residents += number
+        else:
+            item.non_residents += number
+    return counts
+
+
+# --- the programme list ---------------------------------------------------------------------
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "start_date": (YouthProgram.start_date, YouthProgram.id),
+    "title": (YouthProgram.title, YouthProgram.id),
+    "kind": (YouthProgram.kind, YouthProgram.start_date, YouthProgram.id),
+    "direction": (YouthProgram.direction, YouthProgram.start_date, YouthProgram.id),
+}
+DEFAULT_SORT = "-start_date"
+
+
+def parse_filters(args: Mapping[str, str]) -> ListFilters:
+    """The programme list's filters from a query string."""
+    return parse_list_filters(
+        args,
+        sorts=SORTS,
+        default_sort=DEFAULT_SORT,
+        vocabularies={"kind": YouthProgramKind, "direction": Direction},
+    )
+
+
+def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
+    """The conditions a programme must meet to be on the filtered list."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.q:
+        needle = filters.q.lower()
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).contains(needle, autoescape=True)
+                    for column in (
+                        YouthProgram.title,
+                        YouthProgram.counterpart,
+                        YouthProgram.description,
+                    )
+                )
+            )
+        )
+    if filters.city:
+        city_id = select(PartnerCity.id).where(PartnerCity.slug == filters.city)
+        conditions.append(YouthProgram.partner_city_id == city_id.scalar_subquery())
+    if filters.kind:
+        conditions.append(YouthProgram.kind == filters.kind)
+    if filters.direction:
+        conditions.append(YouthProgram.direction == filters.direction)
+    if filters.fiscal_year is not None:
+        conditions += started_in_fiscal_year(filters.fiscal_year)
+    return conditions
+
+
+def list_statement(filters: ListFilters) -> Select[YouthProgram]:
+    """The programmes matching ``filters``, sorted, with their partner city loaded."""
+    statement = (
+        select(YouthProgram)
+        .options(joinedload(YouthProgram.partner_city))
+        .where(*filter_conditions(filters))
+    )
+    columns = SORTS[filters.sort_key]
+    if filters.descending:
+        return statement.order_by(*(column.desc() for column in columns))
+    return statement.order_by(*columns)
+
+
+def fiscal_years_recorded(session: Session) -> list[int]:
+    """Fiscal years from the earliest programme to the latest or this one, newest first."""
+    first, last = session.execute(
+        select(func.min(YouthProgram.start_date), func.max(YouthProgram.start_date))
+    ).one()
+    return fiscal_years_on_record(first, last)
+
+
+# --- one programme, one participant, one person -------------------------------------------
+
+
+def get_program(session: Session, program_id: int) -> YouthProgram | None:
+    """A programme with its partner city."""
+    return session.scalar(
+        select(YouthProgram)
+        .options(joinedload(YouthProgram.partner_city))
+        .where(YouthProgram.id == program_id)
+    )
+
+
+# Participants listed per page on a programme's page.
+PARTICIPANTS_PER_PAGE = 50
+
+
+def program_participants_statement(program_id: int) -> Select[Participant]:
+    """A programme's participants: youth first, then by kana name."""
+    role_order = case(
+        {role: index for index, role in enumerate(ParticipantRole.values())}, value=Participant.role
+    )
+    return (
+        select(Participant)
+        .where(Participant.program_id == program_id)
+        .order_by(
+            role_order,
+            Participant.family_name_kana,
+            Participant.given_name_kana,
+            Participant.id,
+        )
+    )
+
+
+def program_participants(session: Session, program_id: int) -> list[Participant]:
+    """Every participant of a programme, in list order (for the export)."""
+    return list(session.scalars(program_participants_statement(program_id)))
+
+
+def get_participant(session: Session, participant_id: int) -> Participant | None:
+    """A participant with its programme (and the programme's partner city)."""
+    return session.scalar(
+        select(Participant)
+        .options(joinedload(Participant.program).joinedload(YouthProgram.partner_city))
+        .where(Participant.id == participant_id)
+    )
+
+
+def get_person(session: Session, person_id: int) -> YouthPerson | None:
+    """A person with every participation and its programme, oldest programme first."""
+    person = session.scalar(
+        select(YouthPerson)
+        .options(
+            selectinload(YouthPerson.participations)
+            .joinedload(Participant.program)
+            .joinedload(YouthProgram.partner_city)
+        )
+        .where(YouthPerson.id == person_id)
+    )
+    if person is not None:
+        person.participations.sort(key=lambda p: (p.program.start_date, p.id))
+    return person
+
+
+def matching_persons(
+    session: Session, family_kana: str | None, given_kana: str | None, birth_date: date | None
+) -> list[YouthPerson]:
+    """Persons already registered with this kana name and birth date, with their participations."""
+    if not family_kana or not given_kana or birth_date is None:
+        return []
+    person_ids = select(Participant.person_id).where(
+        Participant.family_name_kana == family_kana,
+        Participant.given_name_kana == given_kana,
+        Participant.birth_date == birth_date,
+        Participant.person_id.is_not(None),
+    )
+    return list(
+        session.scalars(
+            select(YouthPerson)
+            .options(selectinload(YouthPerson.participations).joinedload(Participant.program))
+            .where(YouthPerson.id.in_(person_ids))
+            .order_by(YouthPerson.id)
+        )
+    )
+
+
+def duplicate_on_program(
+    session: Session,
+    program_id: int,
+    *,
+    family_kana: str | None,
+    given_kana: str | None,
+    birth_date: date | None,
+    person_id: int | None = None,
+    exclude_id: int | None = None,
+) -> bool:
+    """Whether the same person is already registered on this programme."""
+    same_person = and_(
+        Participant.family_name_kana == family_kana,
+        Participant.given_name_kana == given_kana,
+        Participant.birth_date == birth_date if birth_date else Participant.birth_date.is_(None),
+    )
+    conditions = [same_person]
+    if person_id is not None:
+        conditions.append(Participant.person_id == person_id)
+    statement = select(func.count()).where(Participant.program_id == program_id, or_(*conditions))
+    if exclude_id is not None:
+        statement = statement.where(Participant.id != exclude_id)
+    return (session.scalar(statement) or 0) > 0
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def purge_statement(before: date) -> Select[Participant]:
+    """Participants not yet anonymised whose programme ended before ``before``."""
+    return (
+        select(Participant)
+        .join(YouthProgram, Participant.program_id == YouthProgram.id)
+        .where(YouthProgram.end_date < before, Participant.anonymized_at.is_(None))
+        .order_by(Participant.id)
+    )
+
+
+@dataclass(frozen=True)
+class PurgePreview:
+    """What a purge would change."""
+
+    before: date
+    participants: int
+    programs: int
+
+
+def purge_preview(session: Session, before: date) -> PurgePreview:
+    """How many participant records (of how many programmes) a purge would anonymise."""
+    subquery = purge_statement(before).order_by(None).subquery()
+    row = session.execute(
+        select(func.count(), func.count(func.distinct(subquery.c.program_id))).select_from(subquery)
+    ).one()
+    return PurgePreview(before=before, participants=row[0], programs=row[1])
+
+
+# --- a partner city's page ----------------------------------------------------------------
+
+# How many of a partner city's latest programmes its page lists.
+PARTNER_PAGE_RECENT = 10
+
+
+def partner_section(*, session: Session, city: PartnerCity) -> dict[str, Any]:
+    """The youth section of a partner city's page: its latest programmes with their counts."""
+    programs = list(
+        session.scalars(
+            select(YouthProgram)
+            .where(YouthProgram.partner_city_id == city.id)
+            .order_by(YouthProgram.start_date.desc(), YouthProgram.id.desc())
+            .limit(PARTNER_PAGE_RECENT)
+        )
+    )
+    return {"programs": programs, "counts": program_counts(session, [p.id for p in programs])}
