@@ -24,6 +24,7 @@ from exchange_app.models import User
 from exchange_app.paths import INSTANCE_PATH_VARIABLE
 from exchange_app.services import accounts
 from exchange_app.services.seed import seed_reference_data
+from tests.factories import Make
 from tests.scratch import reset_database
 
 PASSWORD = "test password for the suite 熊本"
@@ -101,6 +102,12 @@ def db(app: Flask) -> Iterator[Session]:
     session = app.extensions["exchange_app.db"].session_factory()
     yield session
     session.close()
+
+
+@pytest.fixture
+def make(db: Session) -> Make:
+    """The shared builders of tests/factories.py on the test's session."""
+    return Make(db)
 
 
 @pytest.fixture

@@ -6,15 +6,10 @@ import json
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
-from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries
 from exchange_app.services.dates import JAPAN
-
-
-def city(db, slug: str) -> PartnerCity:
-    return db.scalar(select(PartnerCity).where(PartnerCity.slug == slug))
+from tests.factories import city
 
 
 def test_guilin_50th_anniversary_falls_on_1_october_2029(db):

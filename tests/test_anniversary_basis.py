@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
-
-from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries
+from tests.factories import city
 
 ROME_BASIS_JA = "起算: 1995年5月 旧植木町が友好関係の盟約を締結（2015年に熊本市が継承）"
 ROME_BASIS_EN = (
@@ -16,8 +14,6 @@ ROME_BASIS_EN = (
 )
 
 
-def city(db, slug: str) -> PartnerCity:
-    return db.scalar(select(PartnerCity).where(PartnerCity.slug == slug))
 
 
 def test_an_anniversary_known_only_to_the_year_falls_in_that_years_fiscal_year(db) -> None:

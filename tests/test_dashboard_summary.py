@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from exchange_app.services import indicators as service
-from tests.youth_factories import make_participant, make_program
 
 CODES = ["R1", "R2", "1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "4d", "5a", "5b"]
 
@@ -70,13 +70,10 @@ def test_legend_explains_every_badge_in_both_languages(client, auth):
             assert word in legend, (lang, word)
 
 
-def test_the_page_says_how_the_youth_roll_up_differs_from_5b(db, client, auth):
-    from datetime import date
-
-    program = make_program(db, start_date=date(2024, 8, 1))
-    make_participant(db, program)
-    make_participant(db, program, resident=False)  # counted in the roll-up, not in 5b
-    db.commit()
+def test_the_page_says_how_the_youth_roll_up_differs_from_5b(make, client, auth):
+    program = make.program(start_date=date(2024, 8, 1))
+    make.participant(program)
+    make.participant(program, resident=False)  # counted in the roll-up, not in 5b
     auth.login("viewer")
     page = client.get("/indicators/?year=2024").get_data(as_text=True)
     note = page.split('id="rollup-youth-note"', 1)[1].split("</p>", 1)[0]

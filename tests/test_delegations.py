@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from exchange_app.delegations import operations
 from exchange_app.models import AuditEntry, Delegation, DelegationMember, Gift
-from tests.delegation_factories import city, form_data, make_delegation, project
+from tests.factories import city, delegation_form, make_delegation, project
 
 
 def _count(db, model) -> int:
@@ -23,7 +23,7 @@ def test_staff_records_outbound_visit_with_members_and_gift(client, auth, db) ->
     heidelberg = city(db, "heidelberg")
     response = client.post(
         "/delegations/new",
-        data=form_data(
+        data=delegation_form(
             partner_city_id=str(heidelberg.id),
             fields=["environment", "culture"],
             leading_projects=[str(project(db, 11).id)],
@@ -61,7 +61,7 @@ def test_blank_rows_are_ignored(client, auth, db) -> None:
     auth.login("staff")
     response = client.post(
         "/delegations/new",
-        data=form_data(
+        data=delegation_form(
             counterpart="Vienna",
             **{"members-1-name": " ", "gifts-0-direction": "given", "gifts-0-description": ""},
         ),
@@ -83,7 +83,7 @@ def test_edit_syncs_rows_and_audits_what_changed(client, auth, db) -> None:
     assert 'value="A"' in page and 'value="Wine"' in page
     response = client.post(
         f"/delegations/{delegation.id}/edit",
-        data=form_data(
+        data=delegation_form(
             partner_city_id=str(delegation.partner_city_id),
             title="Visit",
             start_date="2024-10-01",
@@ -176,7 +176,7 @@ def test_add_row_button_keeps_everything_typed_and_saves_nothing(client, auth, d
     before = _count(db, Delegation)
     response = client.post(
         "/delegations/new",
-        data=form_data(title="途中の入力", row_action="add:members", member_count=""),
+        data=delegation_form(title="途中の入力", row_action="add:members", member_count=""),
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -191,7 +191,7 @@ def test_remove_row_button_drops_that_row_only(client, auth, db) -> None:
     auth.login("staff")
     response = client.post(
         "/delegations/new",
-        data=form_data(
+        data=delegation_form(
             row_action="remove:members:0",
             **{
                 "members-1-name": "残る人",
@@ -233,7 +233,7 @@ def test_bad_input_gets_a_message_on_its_field_and_nothing_is_written(
 ) -> None:
     auth.login("staff")
     before = (_count(db, Delegation), _count(db, AuditEntry))
-    data = form_data(**{"counterpart": "Vienna", **values})
+    data = delegation_form(**{"counterpart": "Vienna", **values})
     response = client.post("/delegations/new?lang=en", data=data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -249,7 +249,7 @@ def test_bad_input_gets_a_message_on_its_field_and_nothing_is_written(
 def test_bad_input_message_in_japanese(client, auth, db) -> None:
     auth.login("staff")
     response = client.post(
-        "/delegations/new", data=form_data(counterpart="Vienna", end_date="2025-05-01")
+        "/delegations/new", data=delegation_form(counterpart="Vienna", end_date="2025-05-01")
     )
     page = response.get_data(as_text=True)
     assert "終了日は開始日より前にできません" in page
@@ -259,7 +259,7 @@ def test_more_members_listed_than_people_is_refused(client, auth, db) -> None:
     auth.login("staff")
     response = client.post(
         "/delegations/new?lang=en",
-        data=form_data(counterpart="Vienna", member_count="1", **{"members-1-name": "B"}),
+        data=delegation_form(counterpart="Vienna", member_count="1", **{"members-1-name": "B"}),
     )
     assert "2 members are listed" in response.get_data(as_text=True)
 

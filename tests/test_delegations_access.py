@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from exchange_app.delegations import operations
 from exchange_app.models import AuditEntry, Delegation
-from tests.delegation_factories import form_data, make_delegation
+from tests.factories import delegation_form, make_delegation
 
 WRITE_REQUESTS = [
     ("GET", "/delegations/new"),
@@ -34,7 +34,7 @@ def test_viewer_gets_403_on_every_write(client, auth, db, method, url) -> None:
     auth.login("viewer")
     delegation = make_delegation(db, title="Untouched")
     before = db.scalar(select(func.count()).select_from(AuditEntry))
-    data = form_data(counterpart="X", version=str(delegation.version))
+    data = delegation_form(counterpart="X", version=str(delegation.version))
     response = client.open(url.format(id=delegation.id), method=method, data=data)
     assert response.status_code == 403
     db.expire_all()
@@ -76,7 +76,7 @@ def test_save_over_a_newer_version_is_refused_with_409(client, auth, db) -> None
 
     response = client.post(
         f"/delegations/{delegation.id}/edit?lang=en",
-        data=form_data(counterpart="X", title="My change", version=str(loaded_version)),
+        data=delegation_form(counterpart="X", title="My change", version=str(loaded_version)),
     )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -94,7 +94,7 @@ def test_save_without_a_version_is_refused(client, auth, db) -> None:
     auth.login("staff")
     delegation = make_delegation(db, title="Original")
     response = client.post(
-        f"/delegations/{delegation.id}/edit", data=form_data(counterpart="X", title="Mine")
+        f"/delegations/{delegation.id}/edit", data=delegation_form(counterpart="X", title="Mine")
     )
     assert response.status_code == 409
     db.expire_all()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from exchange_app.models import AuditEntry, Delegation
 from tests.conftest import csrf_token_from
-from tests.delegation_factories import city, form_data
+from tests.factories import city, delegation_form
 
 
 @pytest.fixture
@@ -29,12 +29,13 @@ def test_create_edit_delete_round_trip_with_csrf(client, auth, db) -> None:
     heidelberg = city(db, "heidelberg")
 
     # Without the token nothing is written.
-    refused = client.post("/delegations/new", data=form_data(partner_city_id=str(heidelberg.id)))
+    form = delegation_form(partner_city_id=str(heidelberg.id))
+    refused = client.post("/delegations/new", data=form)
     assert refused.status_code == 400
     assert db.scalar(select(Delegation).where(Delegation.title == "ハイデルベルク市訪問")) is None
 
     page = client.get("/delegations/new").get_data(as_text=True)
-    data = form_data(
+    data = delegation_form(
         partner_city_id=str(heidelberg.id),
         csrf_token=csrf_token_from(page),
         **{
@@ -54,7 +55,7 @@ def test_create_edit_delete_round_trip_with_csrf(client, auth, db) -> None:
     edit_page = client.get(f"/delegations/{delegation_id}/edit").get_data(as_text=True)
     token = csrf_token_from(edit_page)
     version = _version(edit_page)
-    data = form_data(
+    data = delegation_form(
         partner_city_id=str(heidelberg.id),
         title="ハイデルベルク市訪問（修正）",
         csrf_token=token,

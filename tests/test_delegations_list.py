@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from exchange_app.delegations import queries
 from exchange_app.models import AuditEntry
-from tests.delegation_factories import make_delegation, project
+from tests.factories import make_delegation, project
 
 
 def _titles(html: str) -> list[str]:

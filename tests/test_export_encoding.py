@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from exchange_app.models import AuditEntry, DelegationMember, Organization, Promotion
+from exchange_app.models import AuditEntry, DelegationMember
 from exchange_app.services import dates, exports
 from exchange_app.services.exports import SUBSTITUTE, UnencodableText, csv_bytes
-from tests.delegation_factories import make_delegation
+from tests.factories import make_delegation, make_organization, make_promotion
 
 KOREAN = "김민준"
 
@@ -87,21 +87,16 @@ def test_delegation_export_in_shift_jis_is_refused_with_the_record_named(db, cli
 def test_every_web_csv_export_follows_the_rule(db, client, auth) -> None:
     auth.login("staff")
     make_delegation(db, city_slug="ulsan", title="蔚山訪問", head_name=KOREAN)
-    organization = Organization(kind="foreign_city", name_ja="서울특별시", name_en="Seoul")
-    db.add(organization)
-    db.flush()
-    db.add(
-        Promotion(
-            start_date=date(2024, 5, 1),
-            title="ソウル特別市での発信",
-            channel="foreign_city",
-            organization_id=organization.id,
-            theme="tourism",
-            medium="event",
-            version=1,
-        )
+    organization = make_organization(db, "foreign_city", name_ja="서울특별시", name_en="Seoul")
+    make_promotion(
+        db,
+        start_date=date(2024, 5, 1),
+        title="ソウル特別市での発信",
+        channel="foreign_city",
+        organization_id=organization.id,
+        theme="tourism",
+        medium="event",
     )
-    db.commit()
     for url, named in (
         ("/delegations/export?format=csv&encoding=cp932", "蔚山訪問"),
         ("/imports/export/delegations?format=csv&encoding=cp932", "蔚山訪問"),

@@ -12,7 +12,7 @@ from exchange_app.models import Delegation, FormSubmission, Promotion, YouthProg
 from exchange_app.services import form_tokens
 from tests import test_promotions
 from tests.conftest import csrf_token_from
-from tests.delegation_factories import form_data as delegation_form
+from tests.factories import city, delegation_form
 
 
 def _count(db, model) -> int:
@@ -32,8 +32,7 @@ def _delegation(**values: Any) -> dict[str, Any]:
 
 
 def _youth_form(db) -> dict[str, Any]:
-    guilin = db.scalar(select(test_promotions.PartnerCity).where(
-        test_promotions.PartnerCity.slug == "guilin"))
+    guilin = city(db, "guilin")
     return {
         "title": "桂林市青少年派遣", "kind": "partner_exchange",
         "partner_city_id": str(guilin.id), "direction": "outbound",

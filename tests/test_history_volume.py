@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app.services import history as history_service
 from exchange_app.services.history import CHRONOLOGY_PER_YEAR
-from tests.delegation_factories import city, make_delegation
+from tests.factories import city, make_delegation
 
 
 def _visits_in_2010(db: Session, count: int) -> None:

@@ -19,12 +19,11 @@ from exchange_app.imports.kinds import get_kind
 from exchange_app.models import (
     AuditEntry,
     Delegation,
-    Organization,
     Participant,
-    PartnerCity,
     Promotion,
     YouthProgram,
 )
+from tests.factories import make_organization, make_program
 from tests.import_files import FORMATS, csv_bytes, make_file, xlsx_bytes
 
 
@@ -108,26 +107,20 @@ def run_import(db, kind: str, filename: str, content: bytes) -> Any:
 
 
 def add_program(db, external_id: str = "YP-2024-01") -> YouthProgram:
-    guilin = db.scalar(select(PartnerCity).where(PartnerCity.slug == "guilin"))
-    program = YouthProgram(
+    """The Guilin programme the participant samples belong to."""
+    return make_program(
+        db,
         external_id=external_id,
         title="桂林市青少年交流",
-        kind="partner_exchange",
-        partner_city=guilin,
-        direction="outbound",
         start_date=date(2024, 8, 1),
         end_date=date(2024, 8, 7),
     )
-    db.add(program)
-    db.commit()
-    return program
 
 
 def add_organization(db, name_ja: str = "在福岡中国総領事館", kind: str = "embassy_consulate"):
-    org = Organization(kind=kind, name_ja=name_ja, name_en="Consulate-General of China in Fukuoka")
-    db.add(org)
-    db.commit()
-    return org
+    return make_organization(
+        db, kind, name_ja=name_ja, name_en="Consulate-General of China in Fukuoka"
+    )
 
 
 SAMPLES: dict[str, tuple[list[str], list[list[Any]]]] = {

@@ -20,77 +20,16 @@ from exchange_app.models import (
     Indicator,
     IndicatorValue,
     IndicatorValueRevision,
-    Participant,
-    PartnerCity,
-    Promotion,
     YouthPerson,
-    YouthProgram,
 )
 from exchange_app.services import indicators as service
-
-
-def city(db: Session, slug: str = "guilin") -> PartnerCity:
-    found = db.scalar(select(PartnerCity).where(PartnerCity.slug == slug))
-    return found or db.scalars(select(PartnerCity).order_by(PartnerCity.id)).first()
-
-
-def promotion(db: Session, day: date, *, counts: bool = True, **values: Any) -> Promotion:
-    """A promotion through a partner city on ``day``."""
-    record = Promotion(
-        start_date=day,
-        title=values.pop("title", f"Promotion {day.isoformat()}"),
-        channel=values.pop("channel", "partner_city"),
-        partner_city_id=city(db).id,
-        theme="tourism",
-        medium="event",
-        counts_toward_3b=counts,
-        exclusion_reason=None if counts else "internal meeting",
-        **values,
-    )
-    db.add(record)
-    db.flush()
-    return record
-
-
-def program(db: Session, day: date, kind: str = "partner_exchange", **values: Any) -> YouthProgram:
-    record = YouthProgram(
-        title=values.pop("title", f"Programme {day.isoformat()}"),
-        kind=kind,
-        partner_city_id=city(db).id if kind == "partner_exchange" else None,
-        counterpart=None if kind == "partner_exchange" else "Conference",
-        direction="outbound",
-        start_date=day,
-        end_date=day,
-        **values,
-    )
-    db.add(record)
-    db.flush()
-    return record
-
-
-def participant(
-    db: Session,
-    prog: YouthProgram,
-    *,
-    role: str = "youth",
-    resident: bool = True,
-    status: str = "participated",
-    person: YouthPerson | None = None,
-    name: str = "山田",
-) -> Participant:
-    record = Participant(
-        program_id=prog.id,
-        role=role,
-        resident=resident,
-        status=status,
-        person_id=person.id if person else None,
-        family_name=name,
-        given_name="花子",
-        guardian_consent_on=date(2024, 1, 10) if role == "youth" else None,
-    )
-    db.add(record)
-    db.flush()
-    return record
+from tests.factories import (
+    city,
+    make_organization,
+    make_participant,
+    make_program,
+    make_promotion,
+)
 
 
 def indicator(db: Session, code: str) -> Indicator:
@@ -105,11 +44,11 @@ def report(db: Session, year: int) -> service.IndicatorReport:
 
 
 def test_3b_counts_promotions_whose_first_day_is_in_the_fiscal_year(db: Session) -> None:
-    promotion(db, date(2024, 3, 31))  # FY2023
-    first = promotion(db, date(2024, 4, 1))
-    last = promotion(db, date(2025, 3, 31), end_date=date(2025, 4, 2))
-    promotion(db, date(2025, 4, 1))  # FY2025
-    promotion(db, date(2024, 6, 1), counts=False)  # excluded with a reason
+    make_promotion(db, start_date=date(2024, 3, 31))  # FY2023
+    first = make_promotion(db, start_date=date(2024, 4, 1))
+    last = make_promotion(db, start_date=date(2025, 3, 31), end_date=date(2025, 4, 2))
+    make_promotion(db, start_date=date(2025, 4, 1))  # FY2025
+    make_promotion(db, start_date=date(2024, 6, 1), counts_toward_3b=False)  # with a reason
     db.commit()
 
     figure = report(db, 2024).figure("3b")
@@ -125,20 +64,20 @@ def test_5b_counts_resident_youth_participations_twice_for_one_person(
     person = YouthPerson()
     db.add(person)
     db.flush()
-    edge_start = program(db, date(2024, 4, 1))
-    edge_end = program(db, date(2025, 3, 31), kind="international_conference")
-    before = program(db, date(2024, 3, 31))
-    other = program(db, date(2024, 8, 1), kind="other")
+    edge_start = make_program(db, start_date=date(2024, 4, 1))
+    edge_end = make_program(db, start_date=date(2025, 3, 31), kind="international_conference")
+    before = make_program(db, start_date=date(2024, 3, 31))
+    other = make_program(db, start_date=date(2024, 8, 1), kind="other")
     counted = [
-        participant(db, edge_start, person=person),
-        participant(db, edge_start, name="佐藤"),
-        participant(db, edge_end, person=person),
+        make_participant(db, edge_start, person=person),
+        make_participant(db, edge_start, family_name="佐藤"),
+        make_participant(db, edge_end, person=person),
     ]
-    participant(db, edge_start, role="chaperone")
-    participant(db, edge_start, resident=False, name="Smith")
-    participant(db, edge_start, status="withdrawn", name="鈴木")
-    participant(db, before, name="田中")
-    participant(db, other, name="高橋")
+    make_participant(db, edge_start, role="chaperone")
+    make_participant(db, edge_start, resident=False, family_name="Smith")
+    make_participant(db, edge_start, status="withdrawn", family_name="鈴木")
+    make_participant(db, before, family_name="田中")
+    make_participant(db, other, family_name="高橋")
     db.commit()
 
     figure = report(db, 2024).figure("5b")
@@ -155,8 +94,8 @@ def test_5b_counts_resident_youth_participations_twice_for_one_person(
 
 
 def test_coordinator_sees_the_names_behind_5b(db: Session, client: Any, auth: Any) -> None:
-    prog = program(db, date(2024, 7, 1))
-    participant(db, prog, name="佐藤")
+    prog = make_program(db, start_date=date(2024, 7, 1))
+    make_participant(db, prog, family_name="佐藤")
     db.commit()
     auth.login("coordinator")
     page = client.get("/indicators/5b/2024/records").get_data(as_text=True)
@@ -166,9 +105,11 @@ def test_coordinator_sees_the_names_behind_5b(db: Session, client: Any, auth: An
 def test_3b_records_page_lists_exactly_the_records_counted(
     db: Session, client: Any, auth: Any
 ) -> None:
-    counted = promotion(db, date(2024, 5, 1), title="Castle fair in Guilin")
-    promotion(db, date(2024, 5, 2), title="Staff briefing", counts=False)
-    promotion(db, date(2023, 5, 2), title="Last year's fair")
+    counted = make_promotion(db, start_date=date(2024, 5, 1), title="Castle fair in Guilin")
+    make_promotion(
+        db, start_date=date(2024, 5, 2), title="Staff briefing", counts_toward_3b=False
+    )
+    make_promotion(db, start_date=date(2023, 5, 2), title="Last year's fair")
     db.commit()
     auth.login("viewer")
     dashboard = client.get("/indicators/?year=2024").get_data(as_text=True)
@@ -181,7 +122,7 @@ def test_3b_records_page_lists_exactly_the_records_counted(
 def test_records_link_to_the_promotion_page_when_it_exists(
     app: Any, db: Session, client: Any, auth: Any
 ) -> None:
-    counted = promotion(db, date(2024, 5, 1))
+    counted = make_promotion(db, start_date=date(2024, 5, 1))
     db.commit()
     auth.login("staff")
     page = client.get("/indicators/3b/2024/records").get_data(as_text=True)
@@ -357,8 +298,8 @@ def test_viewer_cannot_enter_figures(client: Any, auth: Any, db: Session) -> Non
 def test_confirmation_freezes_values_and_record_lists_and_shows_later_changes(
     db: Session, client: Any, auth: Any
 ) -> None:
-    first = promotion(db, date(2024, 4, 10))
-    second = promotion(db, date(2024, 9, 1))
+    first = make_promotion(db, start_date=date(2024, 4, 10))
+    second = make_promotion(db, start_date=date(2024, 9, 1))
     db.commit()
     auth.login("staff")
     client.post("/indicators/3a/2024", data={"value": "40", "source_note": "survey"})
@@ -377,7 +318,7 @@ def test_confirmation_freezes_values_and_record_lists_and_shows_later_changes(
     assert frozen.figure("3a").status == "confirmed"
     assert frozen.figure("3a").value == Decimal("40")
 
-    added = promotion(db, date(2024, 12, 1))
+    added = make_promotion(db, start_date=date(2024, 12, 1))
     db.commit()
     later = report(db, 2024).figure("3b")
     assert later.value == 2 and later.current_value == 3
@@ -475,11 +416,11 @@ def test_staff_cannot_revise_a_confirmed_year(db: Session, client: Any, auth: An
 def test_a_confirmed_computed_figure_can_be_revised_with_a_reason(
     db: Session, client: Any, auth: Any
 ) -> None:
-    promotion(db, date(2024, 4, 10))
+    make_promotion(db, start_date=date(2024, 4, 10))
     db.commit()
     auth.login("coordinator")
     client.post("/indicators/confirm", data={"year": "2024"})
-    added = promotion(db, date(2024, 5, 10))
+    added = make_promotion(db, start_date=date(2024, 5, 10))
     db.commit()
     client.post("/indicators/3b/2024/refreeze", data={"reason": ""})
     assert report(db, 2024).figure("3b").value == 1
@@ -523,9 +464,9 @@ def test_dashboard_query_count_does_not_grow_with_records(
 
     few = queries()
     for day in range(1, 25):
-        promotion(db, date(2024, 6, day))
-        prog = program(db, date(2024, 7, day))
-        participant(db, prog)
+        make_promotion(db, start_date=date(2024, 6, day))
+        prog = make_program(db, start_date=date(2024, 7, day))
+        make_participant(db, prog)
         db.add(
             Delegation(
                 direction="inbound",
@@ -563,11 +504,17 @@ def test_rollups_count_delegations_people_youth_and_channels(db: Session) -> Non
             member_count=9,
         )
     )
-    prog = program(db, date(2024, 7, 1))
-    participant(db, prog)
-    participant(db, prog, resident=False)
-    promotion(db, date(2024, 5, 1), channel="overseas_office", counts=False)
-    promotion(db, date(2024, 5, 2))
+    prog = make_program(db, start_date=date(2024, 7, 1))
+    make_participant(db, prog)
+    make_participant(db, prog, resident=False)
+    make_promotion(
+        db,
+        start_date=date(2024, 5, 1),
+        channel="overseas_office",
+        organization_id=make_organization(db, "overseas_office").id,
+        counts_toward_3b=False,
+    )
+    make_promotion(db, start_date=date(2024, 5, 2))
     db.commit()
     result = service.rollups(db, 2024)
     row = next(r for r in result.cities if r.city and r.city.id == guilin.id)
@@ -584,7 +531,7 @@ def test_rollups_count_delegations_people_youth_and_channels(db: Session) -> Non
 def test_export_is_an_xlsx_with_wareki_labels_and_no_formulas(
     db: Session, client: Any, auth: Any
 ) -> None:
-    promotion(db, date(2024, 4, 10))
+    make_promotion(db, start_date=date(2024, 4, 10))
     db.commit()
     auth.login("staff")
     client.post("/indicators/3a/2024", data={"value": "40", "source_note": '=HYPERLINK("x")'})
@@ -607,8 +554,8 @@ def test_home_page_shows_the_computed_indicators_of_the_current_year(
     db: Session, client: Any, auth: Any
 ) -> None:
     year = service.default_year()
-    promotion(db, date(year, 4, 1))
-    promotion(db, date(year, 4, 2))
+    make_promotion(db, start_date=date(year, 4, 1))
+    make_promotion(db, start_date=date(year, 4, 2))
     db.commit()
     auth.login("viewer")
     page = client.get("/").get_data(as_text=True)

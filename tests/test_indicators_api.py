@@ -11,18 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.models import ApiToken
-from tests.test_indicators import participant, program, promotion
+from tests.factories import make_participant, make_program, make_promotion
 
 REQUIRED_KEYS = {"code", "value", "basis", "source", "status", "baseline", "targets"}
 
 
 def arrange_a_year(db: Session, client: Any, auth: Any) -> None:
-    promotion(db, date(2024, 4, 1))
-    promotion(db, date(2025, 3, 31))
-    promotion(db, date(2025, 4, 1))
-    prog = program(db, date(2024, 8, 1))
-    participant(db, prog, name="佐藤")
-    participant(db, prog, name="山田")
+    make_promotion(db, start_date=date(2024, 4, 1))
+    make_promotion(db, start_date=date(2025, 3, 31))
+    make_promotion(db, start_date=date(2025, 4, 1))
+    prog = make_program(db, start_date=date(2024, 8, 1))
+    make_participant(db, prog, family_name="佐藤")
+    make_participant(db, prog, family_name="山田")
     db.commit()
     auth.login("staff")
     client.post("/indicators/3a/2024", data={"value": "41.2", "source_note": "survey"})

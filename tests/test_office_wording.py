@@ -7,19 +7,15 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from exchange_app.models import (
     AuditEntry,
     Delegation,
     DelegationMember,
     Gift,
-    Participant,
-    PartnerCity,
-    YouthProgram,
 )
 from exchange_app.services import dates
-from tests.delegation_factories import make_delegation
+from tests.factories import make_delegation, make_participant, make_program
 
 # 15:30 UTC on 31 March 2026 is already 1 April in Japan.
 LATE_ON_31_MARCH = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
@@ -66,19 +62,13 @@ def test_delegation_page_says_name_and_gift_item_and_shows_japan_time(
 
 
 def test_history_chronology_writes_counts_as_japanese_does(app, db, client, auth) -> None:
-    guilin = db.scalar(select(PartnerCity).where(PartnerCity.slug == "guilin"))
     make_delegation(db, city_slug="guilin", title="桂林市訪問団", member_count=7,
                     start_date=date(2004, 5, 1), end_date=date(2004, 5, 3))
-    program = YouthProgram(title="桂林市青少年交流", kind="partner_exchange",
-                           partner_city_id=guilin.id, direction="outbound",
-                           start_date=date(2005, 8, 1), end_date=date(2005, 8, 7), version=1)
+    program = make_program(db, title="桂林市青少年交流", start_date=date(2005, 8, 1),
+                           end_date=date(2005, 8, 7))
     for index in range(10):
-        program.participants.append(
-            Participant(role="youth" if index < 8 else "chaperone", resident=True,
-                        status="participated", family_name="熊本", given_name=f"{index}",
-                        guardian_consent_on=date(2005, 6, 1), version=1))
-    db.add(program)
-    db.commit()
+        make_participant(db, program, role="youth" if index < 8 else "chaperone",
+                         guardian_consent_on=date(2005, 6, 1))
     auth.login("viewer")
     ja = client.get("/history/guilin?ordinal=50&language=ja").get_data(as_text=True)
     assert "参加者: 青少年8人・引率者2人" in ja

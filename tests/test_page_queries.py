@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from exchange_app.models import Promotion
 from exchange_app.services import demo_data
-from tests.delegation_factories import make_delegation
-from tests.youth_factories import city, make_participant, make_program
+from tests.factories import (
+    city,
+    make_delegation,
+    make_participant,
+    make_program,
+    make_promotion,
+)
 
 PAGES = {
     "home page": "/",
@@ -28,16 +32,13 @@ def _small_data(db: Session) -> dict[str, Any]:
     """A record of each kind with Guilin, and a programme of two participants."""
     guilin = city(db, "guilin")
     make_delegation(db, city_slug="guilin", title="Guilin visit")
-    db.add(
-        Promotion(
-            start_date=date(2024, 10, 1),
-            title="Kumamoto fair in Guilin",
-            channel="partner_city",
-            partner_city_id=guilin.id,
-            theme=demo_data.PromotionTheme.values()[0],
-            medium=demo_data.PromotionMedium.values()[0],
-            counts_toward_3b=True,
-        )
+    make_promotion(
+        db,
+        start_date=date(2024, 10, 1),
+        title="Kumamoto fair in Guilin",
+        partner_city_id=guilin.id,
+        theme=demo_data.PromotionTheme.values()[0],
+        medium=demo_data.PromotionMedium.values()[0],
     )
     program = make_program(db, start_date=date(2024, 8, 1))
     for _ in range(2):

@@ -12,40 +12,19 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exchange_app.models import AuditEntry, LeadingProject, Organization, PartnerCity, Promotion
+from exchange_app.models import AuditEntry, LeadingProject, Organization, Promotion
 from exchange_app.promotions import operations, queries
 from exchange_app.promotions.kind import PROMOTIONS, counterpart_fits_channel, counterpart_values
 from exchange_app.records.exports import export_headers
+from tests.factories import city, make_organization, make_promotion
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def city(db: Session, slug: str = "kaohsiung") -> PartnerCity:
-    return db.scalar(select(PartnerCity).where(PartnerCity.slug == slug))
 
 
-def make_org(db: Session, kind: str = "international_organization", **values: Any) -> Organization:
-    values.setdefault("name_ja", f"機関{kind}{db.scalar(select(func.count(Organization.id)))}")
-    values.setdefault("name_en", f"Body {kind} {db.scalar(select(func.count(Organization.id)))}")
-    org = operations.create_organization(db, {"kind": kind, **values}, None)
-    db.commit()
-    return org
 
 
-def make_promotion(db: Session, **values: Any) -> Promotion:
-    base: dict[str, Any] = {
-        "start_date": date(2024, 6, 1),
-        "title": "熊本の水ブランド発信",
-        "channel": "partner_city",
-        "partner_city_id": city(db).id,
-        "theme": "groundwater",
-        "medium": "presentation",
-        "counts_toward_3b": True,
-    }
-    base.update(values)
-    promotion = operations.create_promotion(db, base, None)
-    db.commit()
-    return promotion
 
 
 def form_data(db: Session, **values: Any) -> dict[str, Any]:
@@ -54,7 +33,7 @@ def form_data(db: Session, **values: Any) -> dict[str, Any]:
         "end_date": "",
         "title": "高雄マラソンで熊本をPR",
         "channel": "partner_city",
-        "partner_city_id": str(city(db).id),
+        "partner_city_id": str(city(db, "kaohsiung").id),
         "organization_id": "",
         "theme": "tourism",
         "medium": "event",
@@ -150,7 +129,7 @@ def counterpart_problems(
 
 
 def test_partner_city_channel_needs_the_city_and_no_organisation(db: Session) -> None:
-    kaohsiung = city(db).id
+    kaohsiung = city(db, "kaohsiung").id
     embassy = {"kind": "embassy_consulate", "name_ja": "大使館"}
     assert counterpart_problems("partner_city", kaohsiung, None) == {}
     assert "organization_id" in counterpart_problems("partner_city", kaohsiung, embassy)
@@ -171,7 +150,7 @@ def test_a_merged_organisation_cannot_be_chosen() -> None:
 
 
 def test_service_refuses_a_mismatched_channel(db: Session) -> None:
-    org = make_org(db, kind="embassy_consulate")
+    org = make_organization(db, kind="embassy_consulate")
     with pytest.raises(operations.RecordRefused) as caught:
         operations.create_promotion(
             db,
@@ -219,7 +198,7 @@ def test_bad_input_keeps_values_and_writes_nothing(
 def test_an_embassy_chosen_as_a_partner_city_channel_is_refused(
     auth: Any, client: Any, db: Session
 ) -> None:
-    embassy = make_org(db, kind="embassy_consulate", name_ja="在福岡米国領事館")
+    embassy = make_organization(db, kind="embassy_consulate", name_ja="在福岡米国領事館")
     auth.login("staff")
     response = client.post(
         "/promotions/new",
@@ -311,8 +290,10 @@ def test_delete_by_get_changes_nothing(auth: Any, client: Any, db: Session) -> N
 def test_merge_moves_promotions_and_hides_the_duplicate(
     auth: Any, client: Any, db: Session
 ) -> None:
-    keep = make_org(db, name_ja="国際連合食糧農業機関", name_en="FAO")
-    dup = make_org(db, name_ja="国連食糧農業機関", name_en="Food and Agriculture Organization")
+    keep = make_organization(db, name_ja="国際連合食糧農業機関", name_en="FAO")
+    dup = make_organization(
+        db, name_ja="国連食糧農業機関", name_en="Food and Agriculture Organization"
+    )
     moved = make_promotion(
         db, channel="international_organization", partner_city_id=None, organization_id=dup.id
     )
@@ -344,8 +325,8 @@ def test_merge_moves_promotions_and_hides_the_duplicate(
 
 
 def test_merge_can_keep_the_other_record(db: Session) -> None:
-    first = make_org(db, kind="embassy_consulate")
-    second = make_org(db, kind="embassy_consulate")
+    first = make_organization(db, kind="embassy_consulate")
+    second = make_organization(db, kind="embassy_consulate")
     promotion = make_promotion(
         db, channel="embassy_consulate", partner_city_id=None, organization_id=first.id
     )
@@ -356,8 +337,8 @@ def test_merge_can_keep_the_other_record(db: Session) -> None:
 
 
 def test_merge_refuses_when_a_channel_would_no_longer_fit(db: Session) -> None:
-    embassy = make_org(db, kind="embassy_consulate")
-    office = make_org(db, kind="overseas_office")
+    embassy = make_organization(db, kind="embassy_consulate")
+    office = make_organization(db, kind="overseas_office")
     make_promotion(
         db, channel="embassy_consulate", partner_city_id=None, organization_id=embassy.id
     )
@@ -368,7 +349,9 @@ def test_merge_refuses_when_a_channel_would_no_longer_fit(db: Session) -> None:
 
 
 def test_organisation_edit_checks_the_version(auth: Any, client: Any, db: Session) -> None:
-    org = make_org(db, kind="foreign_city", name_ja="台南市", name_en="Tainan", country="TW")
+    org = make_organization(
+        db, kind="foreign_city", name_ja="台南市", name_en="Tainan", country="TW"
+    )
     auth.login("staff")
     data = {"kind": "foreign_city", "country": "tw", "name_ja": "台南市", "name_en": "Tainan City"}
     assert (
@@ -386,8 +369,10 @@ def test_organisation_edit_checks_the_version(auth: Any, client: Any, db: Sessio
 
 
 def test_organisation_list_filters_by_kind_and_country(auth: Any, client: Any, db: Session) -> None:
-    make_org(db, kind="embassy_consulate", name_ja="駐日韓国大使館", name_en="Korea", country="KR")
-    make_org(
+    make_organization(
+        db, kind="embassy_consulate", name_ja="駐日韓国大使館", name_en="Korea", country="KR"
+    )
+    make_organization(
         db, kind="overseas_office", name_ja="熊本市大連事務所", name_en="Dalian", country="CN"
     )
     auth.login("viewer")
@@ -398,7 +383,7 @@ def test_organisation_list_filters_by_kind_and_country(auth: Any, client: Any, d
 
 
 def test_duplicate_organisation_name_is_refused(auth: Any, client: Any, db: Session) -> None:
-    make_org(db, name_ja="国際連合", name_en="United Nations")
+    make_organization(db, name_ja="国際連合", name_en="United Nations")
     before = db.scalar(select(func.count(Organization.id)))
     auth.login("staff")
     response = client.post(
@@ -415,7 +400,7 @@ def test_duplicate_organisation_name_is_refused(auth: Any, client: Any, db: Sess
 def test_partner_and_organisation_pages_list_their_promotions(
     auth: Any, client: Any, db: Session
 ) -> None:
-    org = make_org(db, name_ja="国連ハビタット", name_en="UN-Habitat")
+    org = make_organization(db, name_ja="国連ハビタット", name_en="UN-Habitat")
     make_promotion(db, title="高雄マラソンで熊本PR")
     make_promotion(
         db,
@@ -510,8 +495,8 @@ def test_export_csv_reads_back(
 
 def _write_requests(db: Session) -> list[tuple[str, str, dict[str, Any]]]:
     promotion = make_promotion(db)
-    org = make_org(db)
-    other = make_org(db)
+    org = make_organization(db)
+    other = make_organization(db)
     return [
         ("GET", "/promotions/new", {}),
         ("POST", "/promotions/new", form_data(db)),
@@ -566,7 +551,7 @@ def test_writers_can_use_every_write(auth: Any, client: Any, db: Session, role: 
 @pytest.mark.parametrize("role", ["viewer", "staff"])
 def test_every_role_reads_the_pages(auth: Any, client: Any, db: Session, role: str) -> None:
     promotion = make_promotion(db)
-    org = make_org(db)
+    org = make_organization(db)
     auth.login(role)
     for url in (
         "/promotions/",
@@ -597,7 +582,7 @@ def test_list_query_count_does_not_grow_with_rows(
     auth: Any, client: Any, db: Session, count_queries: Any
 ) -> None:
     projects = list(db.scalars(select(LeadingProject).limit(2)))
-    org = make_org(db)
+    org = make_organization(db)
     auth.login("viewer")
     make_promotion(db, leading_project_ids=[projects[0].id])
     few = _queries_for_list(client, count_queries, "/promotions/")
@@ -612,7 +597,7 @@ def test_list_query_count_does_not_grow_with_rows(
                 organization_id=org.id,
                 leading_project_ids=[projects[1].id],
             )
-        make_org(db, kind="foreign_city")
+        make_organization(db, kind="foreign_city")
     many = _queries_for_list(client, count_queries, "/promotions/")
     many_org = _queries_for_list(client, count_queries, "/promotions/organizations/")
     assert many == few
@@ -635,7 +620,9 @@ def test_list_sorts_by_the_chosen_column(auth: Any, client: Any, db: Session) ->
 def test_organisation_kind_cannot_change_under_its_promotions(
     auth: Any, client: Any, db: Session
 ) -> None:
-    embassy = make_org(db, kind="embassy_consulate", name_ja="在大阪中国総領事館", name_en="CN")
+    embassy = make_organization(
+        db, kind="embassy_consulate", name_ja="在大阪中国総領事館", name_en="CN"
+    )
     make_promotion(
         db, channel="embassy_consulate", partner_city_id=None, organization_id=embassy.id
     )

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from exchange_app import importing
 from exchange_app.imports.kinds import get_kind
-from exchange_app.models import AuditEntry, LeadingProject, Organization, PartnerCity, Promotion
+from exchange_app.models import AuditEntry, LeadingProject, Organization, Promotion
 from exchange_app.promotions import operations
 from exchange_app.promotions.kind import ORGANIZATIONS, PROMOTIONS
 from exchange_app.records.kind import undeclared_columns
 from exchange_app.services import dates
+from tests.factories import city, make_organization, make_promotion
 from tests.import_files import make_file
 
 IMPORT_HEADERS = [
@@ -37,34 +38,14 @@ IMPORT_HEADERS = [
 ]
 
 
-def city_id(db: Session, slug: str) -> int:
-    return db.scalar(select(PartnerCity.id).where(PartnerCity.slug == slug))
 
 
 def consulate(db: Session) -> Organization:
-    organization = operations.create_organization(
-        db,
-        {"kind": "embassy_consulate", "name_ja": "在福岡中国総領事館", "name_en": "CN Fukuoka"},
-        None,
+    return make_organization(
+        db, "embassy_consulate", name_ja="在福岡中国総領事館", name_en="CN Fukuoka"
     )
-    db.commit()
-    return organization
 
 
-def promotion(db: Session, **values: Any) -> Promotion:
-    base: dict[str, Any] = {
-        "start_date": date(2024, 6, 1),
-        "title": "高雄マラソンで熊本をPR",
-        "channel": "partner_city",
-        "partner_city_id": city_id(db, "kaohsiung"),
-        "theme": "tourism",
-        "medium": "event",
-        "counts_toward_3b": True,
-    }
-    base.update(values)
-    created = operations.create_promotion(db, base, None)
-    db.commit()
-    return created
 
 
 def audit_count(db: Session) -> int:
@@ -123,7 +104,7 @@ def test_import_refuses_what_the_form_refuses_with_the_same_message(
         "end_date": "",
         "title": "総領事館での食の紹介",
         "channel": "partner_city",
-        "partner_city_id": str(city_id(db, "guilin")),
+        "partner_city_id": str(city(db, "guilin").id),
         "organization_id": "",
         "theme": "food",
         "medium": "event",
@@ -219,7 +200,7 @@ def test_saving_an_unchanged_promotion_writes_no_history(
     auth: Any, client: Any, db: Session
 ) -> None:
     projects = list(db.scalars(select(LeadingProject).order_by(LeadingProject.number).limit(2)))
-    item = promotion(db, reach=300, notes="メモ", leading_project_ids=[p.id for p in projects])
+    item = make_promotion(db, reach=300, notes="メモ", leading_project_ids=[p.id for p in projects])
     version, before = item.version, audit_count(db)
     auth.login("staff")
     response = client.post(f"/promotions/{item.id}/edit", data=_edit_form(db, item))
@@ -233,7 +214,7 @@ def test_saving_an_unchanged_promotion_writes_no_history(
 
 def test_reordered_leading_projects_are_no_change(db: Session) -> None:
     projects = list(db.scalars(select(LeadingProject).order_by(LeadingProject.number).limit(3)))
-    item = promotion(db, leading_project_ids=[p.id for p in projects])
+    item = make_promotion(db, leading_project_ids=[p.id for p in projects])
     before = audit_count(db)
     reordered = [p.id for p in reversed(projects)]
     assert operations.update_promotion(db, item, {"leading_project_ids": reordered}, None) == {}
@@ -243,11 +224,11 @@ def test_reordered_leading_projects_are_no_change(db: Session) -> None:
 def test_history_names_the_cities_and_says_what_changed(
     auth: Any, client: Any, db: Session
 ) -> None:
-    item = promotion(db)
+    item = make_promotion(db)
     auth.login("staff")
     client.post(
         f"/promotions/{item.id}/edit",
-        data=_edit_form(db, item, partner_city_id=str(city_id(db, "guilin")), title="桂林で発信"),
+        data=_edit_form(db, item, partner_city_id=str(city(db, "guilin").id), title="桂林で発信"),
     )
     entry = db.scalars(
         select(AuditEntry)
@@ -255,7 +236,7 @@ def test_history_names_the_cities_and_says_what_changed(
         .order_by(AuditEntry.id.desc())
     ).first()
     # The audit trail keeps the ids, as it always has; the page names the cities.
-    kaohsiung, guilin = city_id(db, "kaohsiung"), city_id(db, "guilin")
+    kaohsiung, guilin = city(db, "kaohsiung").id, city(db, "guilin").id
     assert entry.changes["partner_city_id"] == [kaohsiung, guilin]
     page = client.get(f"/promotions/{item.id}").get_data(as_text=True)
     assert "高雄市 → 桂林市" in page
@@ -271,7 +252,7 @@ def test_a_merge_reads_in_both_organisations_histories(
     duplicate = operations.create_organization(
         db, {"kind": "embassy_consulate", "name_ja": "中国総領事館（福岡）", "name_en": "Dup"}, None
     )
-    moved = promotion(
+    moved = make_promotion(
         db, channel="embassy_consulate", partner_city_id=None, organization_id=duplicate.id
     )
     operations.merge_organizations(db, keep, duplicate, None)
@@ -290,7 +271,7 @@ def test_a_merge_reads_in_both_organisations_histories(
 def test_the_old_partner_link_redirects_to_the_city_slug(
     auth: Any, client: Any, db: Session
 ) -> None:
-    guilin = city_id(db, "guilin")
+    guilin = city(db, "guilin").id
     project = db.scalar(select(LeadingProject).where(LeadingProject.number == 2))
     auth.login("viewer")
     response = client.get(f"/promotions/?partner={guilin}&fy=2024")
@@ -305,9 +286,9 @@ def test_filter_links_use_the_city_slug_and_the_project_number(
     auth: Any, client: Any, db: Session
 ) -> None:
     project = db.scalar(select(LeadingProject).where(LeadingProject.number == 2))
-    promotion(db, title="桂林で食のPR", partner_city_id=city_id(db, "guilin"),
+    make_promotion(db, title="桂林で食のPR", partner_city_id=city(db, "guilin").id,
               leading_project_ids=[project.id])
-    promotion(db, title="高雄で城のPR")
+    make_promotion(db, title="高雄で城のPR")
     auth.login("staff")
     page = client.get("/promotions/?city=guilin&lp=2").get_data(as_text=True)
     assert "桂林で食のPR" in page and "高雄で城のPR" not in page
@@ -316,7 +297,7 @@ def test_filter_links_use_the_city_slug_and_the_project_number(
     assert 'href="/promotions/?city=guilin"' in partner_page
     assert 'href="/promotions/new?city=guilin"' in partner_page
     new_page = client.get("/promotions/new?city=guilin").get_data(as_text=True)
-    guilin = city_id(db, "guilin")
+    guilin = city(db, "guilin").id
     chosen = rf'<option selected value="{guilin}">|<option value="{guilin}" selected'
     assert re.search(chosen, new_page)
     legacy = client.get(f"/promotions/new?partner={guilin}")
@@ -333,8 +314,10 @@ def test_export_row_cell_by_cell(auth: Any, client: Any, db: Session) -> None:
         db, {"kind": "international_organization", "name_ja": "国連ハビタット",
              "name_en": "UN-Habitat"}, None
     )
-    item = promotion(
+    item = make_promotion(
         db,
+        title="高雄マラソンで熊本をPR",
+        partner_city_id=city(db, "kaohsiung").id,
         start_date=date(2025, 3, 30),
         end_date=date(2025, 4, 2),
         channel="international_conference",

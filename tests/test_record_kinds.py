@@ -16,7 +16,7 @@ from exchange_app.delegations.kind import DELEGATIONS
 from exchange_app.models import AuditEntry, Delegation
 from exchange_app.records.fields import FieldType
 from exchange_app.records.kind import RecordKind, undeclared_columns
-from tests.delegation_factories import form_data, make_delegation
+from tests.factories import delegation_form, make_delegation
 from tests.import_files import make_file
 
 
@@ -93,7 +93,7 @@ def test_import_refuses_member_count_50000_with_the_forms_message(app, client, a
     ]
     auth.login("staff")
     page = client.post(
-        "/delegations/new?lang=en", data=form_data(counterpart="Wien", member_count="50000")
+        "/delegations/new?lang=en", data=delegation_form(counterpart="Wien", member_count="50000")
     ).get_data(as_text=True)
     error = page.split('id="member_count-error"', 1)[1].split("</div>", 1)[0]
     assert "The number of people must be from 1 to 10,000." in html.unescape(error)
@@ -111,7 +111,7 @@ def _history_entries(db, delegation_id: int) -> list[AuditEntry]:
 
 
 def _edit_form(delegation: Delegation, **values: object) -> dict[str, object]:
-    data = form_data(
+    data = delegation_form(
         version=str(delegation.version),
         partner_city_id=str(delegation.partner_city_id),
         title=delegation.title,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from exchange_app.models import Organization
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_participant, make_program
 
 
 @pytest.fixture

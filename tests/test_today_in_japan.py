@@ -17,7 +17,7 @@ from exchange_app.services.dates import (
     now_in_japan,
     today_in_japan,
 )
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_participant, make_program
 
 BEFORE_MIDNIGHT_IN_JAPAN = datetime(2025, 3, 31, 14, 59, tzinfo=UTC)  # 23:59 on 31 March
 AFTER_MIDNIGHT_IN_JAPAN = datetime(2025, 3, 31, 15, 0, tzinfo=UTC)  # 00:00 on 1 April

@@ -17,10 +17,10 @@ from exchange_app.models import AuditEntry, Participant, YouthProgram
 from exchange_app.records.kind import undeclared_columns
 from exchange_app.services import dates
 from exchange_app.youth.kind import PARTICIPANTS, YOUTH_PROGRAMS
+from tests.factories import city, make_participant, make_program
 from tests.import_files import make_file
 from tests.test_imports import PARTICIPANT_HEADERS
 from tests.test_youth_routes import participant_form
-from tests.youth_factories import city, make_participant, make_program
 
 
 def _count(db: Session, model: Any) -> int:

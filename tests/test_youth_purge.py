@@ -18,7 +18,7 @@ from exchange_app.models import AuditEntry, Participant
 from exchange_app.services.seed import seed_reference_data
 from exchange_app.youth import operations, queries
 from exchange_app.youth.kind import PARTICIPANTS
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_participant, make_program
 
 PURGED_VALUES = {
     "family_name": "消去田",

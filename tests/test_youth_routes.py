@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from exchange_app.models import AuditEntry, Participant, YouthProgram
 from exchange_app.youth import queries
+from tests.factories import city, make_participant, make_program
 from tests.helpers import routes
-from tests.youth_factories import city, make_participant, make_program
 
 PERSONAL_ENDPOINTS = {
     "youth.participant_new",

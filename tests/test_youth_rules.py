@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app.youth import kind as youth
 from exchange_app.youth import operations, queries
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_participant, make_program
 
 
 def test_resident_youth_who_took_part_in_a_partner_exchange_counts(db: Session) -> None:

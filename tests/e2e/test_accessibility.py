@@ -15,9 +15,8 @@ from sqlalchemy import select
 from exchange_app.models import Organization, Participant, Promotion
 from exchange_app.promotions import operations
 from exchange_app.promotions.kind import channel_for_organization_kind
-from tests.delegation_factories import make_delegation
 from tests.e2e.conftest import axe_violations, screenshot, sign_in
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_delegation, make_participant, make_program
 
 pytestmark = pytest.mark.e2e
 

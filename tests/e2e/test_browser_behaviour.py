@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from exchange_app.models import Delegation, PartnerCity
 from exchange_app.services.dates import today_in_japan
-from tests.delegation_factories import make_delegation
 from tests.e2e.conftest import (
     PASSWORD,
     anniversary_heading,
@@ -21,6 +20,7 @@ from tests.e2e.conftest import (
     next_guilin_anniversary,
     sign_in,
 )
+from tests.factories import make_delegation
 
 pytestmark = pytest.mark.e2e
 

@@ -25,7 +25,7 @@ from exchange_app.delegations import operations as delegation_operations
 from exchange_app.models import DelegationMember, PartnerCity
 from exchange_app.promotions import operations as promotion_operations
 from tests.e2e.conftest import AXE_SOURCE, screenshot, sign_in
-from tests.youth_factories import make_participant, make_program
+from tests.factories import make_participant, make_program
 
 pytestmark = pytest.mark.e2e
 
