@@ -7,7 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from exchange_app.services import indicators as service
+from exchange_app.indicators import operations, queries
 
 CODES = ["R1", "R2", "1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "4c", "4d", "5a", "5b"]
 
@@ -32,8 +32,8 @@ def test_summary_lists_all_fourteen_indicators_first_each_linking_to_its_card(cl
 
 
 def test_summary_row_gives_value_target_progress_and_state(app, db, client, auth):
-    indicator = service.get_indicator(db, "4b")
-    service.save_entered_value(db, indicator, 2024, value=Decimal("1126"), source_note="統計",
+    indicator = queries.get_indicator(db, "4b")
+    operations.save_entered_value(db, indicator, 2024, value=Decimal("1126"), source_note="統計",
                                note=None, reason=None, user_id=None)
     db.commit()
     auth.login("viewer")

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app import create_app, migrate
 from exchange_app.db import create_db_engine
+from exchange_app.indicators import operations as indicators
 from exchange_app.models import (
     CourtesyCall,
     Delegation,
@@ -51,7 +52,7 @@ from exchange_app.models import (
     YouthPerson,
     YouthProgram,
 )
-from exchange_app.services import accounts, anniversaries, demo_data, indicators
+from exchange_app.services import accounts, anniversaries, demo_data
 from exchange_app.services.seed import seed_reference_data
 from exchange_app.youth import operations as youth
 from tests.conftest import PASSWORD, reset_database

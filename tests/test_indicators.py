@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exchange_app.indicators import queries
 from exchange_app.models import (
     AuditEntry,
     ConfirmedYear,
@@ -22,7 +23,6 @@ from exchange_app.models import (
     IndicatorValueRevision,
     YouthPerson,
 )
-from exchange_app.services import indicators as service
 from tests.factories import (
     city,
     make_organization,
@@ -36,8 +36,8 @@ def indicator(db: Session, code: str) -> Indicator:
     return db.scalar(select(Indicator).where(Indicator.code == code))
 
 
-def report(db: Session, year: int) -> service.IndicatorReport:
-    return service.indicator_report(db, year)
+def report(db: Session, year: int) -> queries.IndicatorReport:
+    return queries.indicator_report(db, year)
 
 
 # --- computed indicators at the fiscal-year edges ------------------------------------
@@ -140,9 +140,9 @@ def test_calendar_basis_indicators_use_january_to_december(db: Session) -> None:
     assert one_a.period == (date(2024, 1, 1), date(2024, 12, 31))
     assert three_b.period == (date(2024, 4, 1), date(2025, 3, 31))
     assert r1.as_json()["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
-    assert service.wareki_year_label("calendar", 2024) == "令和6年"
-    assert service.wareki_year_label("fiscal", 2024) == "令和6年度"
-    assert service.year_label("calendar", 2019) == "2019年 (令和元年)"
+    assert queries.wareki_year_label("calendar", 2024) == "令和6年"
+    assert queries.wareki_year_label("fiscal", 2024) == "令和6年度"
+    assert queries.year_label("calendar", 2019) == "2019年 (令和元年)"
 
 
 def test_calendar_year_figure_is_entered_and_labelled_as_a_calendar_year(
@@ -163,7 +163,7 @@ def test_calendar_year_figure_is_entered_and_labelled_as_a_calendar_year(
 
 def test_state_follows_the_linear_path_from_baseline_to_target(db: Session) -> None:
     # 3a: 34.3 (2023) -> 50 (2027); the path in 2024 is 38.225.
-    figure = service.IndicatorFigure(
+    figure = queries.IndicatorFigure(
         indicator=indicator(db, "3a"),
         year=2024,
         value=Decimal("38.3"),
@@ -178,7 +178,7 @@ def test_state_follows_the_linear_path_from_baseline_to_target(db: Session) -> N
     figure.value = Decimal("20")
     assert figure.progress == 0.0
     # After 2027 the next target is 2031.
-    late = service.IndicatorFigure(
+    late = queries.IndicatorFigure(
         indicator=indicator(db, "3a"),
         year=2028,
         value=Decimal("60"),
@@ -516,7 +516,7 @@ def test_rollups_count_delegations_people_youth_and_channels(db: Session) -> Non
     )
     make_promotion(db, start_date=date(2024, 5, 2))
     db.commit()
-    result = service.rollups(db, 2024)
+    result = queries.rollups(db, 2024)
     row = next(r for r in result.cities if r.city and r.city.id == guilin.id)
     assert (row.inbound, row.inbound_people, row.outbound, row.outbound_people) == (2, 8, 1, 4)
     assert row.youth == 2
@@ -553,7 +553,7 @@ def test_export_is_an_xlsx_with_wareki_labels_and_no_formulas(
 def test_home_page_shows_the_computed_indicators_of_the_current_year(
     db: Session, client: Any, auth: Any
 ) -> None:
-    year = service.default_year()
+    year = queries.default_year()
     make_promotion(db, start_date=date(year, 4, 1))
     make_promotion(db, start_date=date(year, 4, 2))
     db.commit()

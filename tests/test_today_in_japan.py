@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from exchange_app.services import indicators
+from exchange_app.indicators import queries as indicators
 from exchange_app.services.dates import (
     fiscal_year_label,
     fiscal_year_of,

@@ -11,8 +11,8 @@ from exchange_app.api import bp
 from exchange_app.api.forms import NewTokenForm, RevokeTokenForm
 from exchange_app.auth.permissions import READ_RECORDS, requires
 from exchange_app.db import get_session
+from exchange_app.indicators import queries
 from exchange_app.services import api_tokens
-from exchange_app.services import indicators as service
 
 
 @bp.route("/api/v1/indicators")
@@ -20,11 +20,11 @@ from exchange_app.services import indicators as service
 def indicators() -> Response | tuple[Response, int]:
     """Every indicator for ``?year=`` (default: the current fiscal year), as JSON."""
     try:
-        year = service.check_year(request.args.get("year") or service.default_year())
-    except service.IndicatorInputError as error:
+        year = queries.check_year(request.args.get("year") or queries.default_year())
+    except queries.IndicatorInputError as error:
         return jsonify(error=400, message=str(error)), 400
     session = get_session()
-    body = service.indicator_report(session, year).as_json()
+    body = queries.indicator_report(session, year).as_json()
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         api_tokens.mark_used(session, header.removeprefix("Bearer ").strip())

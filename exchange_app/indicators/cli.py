@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from exchange_app.db import get_session
-from exchange_app.services import indicators as service
+from exchange_app.indicators import queries
 
 
 @click.command("kpi")
@@ -18,15 +18,15 @@ from exchange_app.services import indicators as service
 def kpi_command(year: str | None, as_json: bool) -> None:
     """Print every indicator's figure for a year."""
     try:
-        checked = service.check_year(year if year is not None else service.default_year())
-    except service.IndicatorInputError as error:
+        checked = queries.check_year(year if year is not None else queries.default_year())
+    except queries.IndicatorInputError as error:
         raise click.BadParameter(str(error), param_hint="--year") from error
-    report = service.indicator_report(get_session(), checked)
+    report = queries.indicator_report(get_session(), checked)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
     for figure in report.figures:
-        value = service.plain_number(figure.value)
+        value = queries.plain_number(figure.value)
         click.echo(
             f"{figure.code}\t{'' if value is None else value}\t{figure.status}\t"
             f"{figure.indicator.basis}\t{figure.indicator.source}"

@@ -19,11 +19,10 @@ from werkzeug.wrappers import Response
 from exchange_app import current_language
 from exchange_app.auth.permissions import CONFIRM_INDICATORS, WRITE_RECORDS, can, requires
 from exchange_app.db import get_session
-from exchange_app.indicators import bp
+from exchange_app.indicators import bp, operations, queries
 from exchange_app.indicators.forms import ConfirmYearForm, IndicatorValueForm, RefreezeForm
 from exchange_app.models import Indicator
 from exchange_app.services import audit, exports
-from exchange_app.services import indicators as service
 from exchange_app.services.dates import wareki_fiscal_year
 from exchange_app.services.records import version_conflict
 from exchange_app.youth.queries import distinct_persons, youth_5b_unique_persons
@@ -32,7 +31,7 @@ from exchange_app.youth.queries import distinct_persons, youth_5b_unique_persons
 @bp.app_template_filter("figure")
 def figure_filter(value: Any) -> str:
     """A figure for display: ``342,649`` or ``24.5``; empty when there is none."""
-    number = service.plain_number(value)
+    number = queries.plain_number(value)
     return "" if number is None else f"{number:,}"
 
 
@@ -47,22 +46,22 @@ def _bad_year(message: str) -> tuple[str, int]:
 
 
 def _indicator_or_404(code: str) -> Indicator:
-    indicator = service.get_indicator(get_session(), code)
+    indicator = queries.get_indicator(get_session(), code)
     if indicator is None:
         abort(404)
     return indicator
 
 
-def _chart_data(report: service.IndicatorReport) -> dict[str, Any]:
+def _chart_data(report: queries.IndicatorReport) -> dict[str, Any]:
     """What the trend charts draw, keyed by indicator code."""
     charts = {}
     for figure in report.figures:
         indicator = figure.indicator
-        path = [service.linear_path(indicator, year) for year, _value in figure.trend]
+        path = [queries.linear_path(indicator, year) for year, _value in figure.trend]
         charts[indicator.code] = {
             "labels": [str(y) for y, _v in figure.trend],
-            "values": [service.plain_number(v) for _y, v in figure.trend],
-            "path": [service.plain_number(v) for v in path],
+            "values": [queries.plain_number(v) for _y, v in figure.trend],
+            "path": [queries.plain_number(v) for v in path],
             "unit": indicator.unit,
             "valueLabel": _("Value"),
             "pathLabel": _("Linear path to the target"),
@@ -75,19 +74,19 @@ def dashboard() -> str | tuple[str, int]:
     """Every indicator for a year: value, baseline, targets, progress, state and trend."""
     session = get_session()
     try:
-        year = service.check_year(request.args.get("year") or service.default_year())
-    except service.IndicatorInputError as error:
+        year = queries.check_year(request.args.get("year") or queries.default_year())
+    except queries.IndicatorInputError as error:
         return _bad_year(str(error))
-    report = service.indicator_report(session, year)
+    report = queries.indicator_report(session, year)
     return render_template(
         "indicators/dashboard.html",
         report=report,
         year=year,
-        years=range(service.FIRST_YEAR, service.LAST_YEAR + 1),
-        rollups=service.rollups(session, year),
+        years=range(queries.FIRST_YEAR, queries.LAST_YEAR + 1),
+        rollups=queries.rollups(session, year),
         charts=_chart_data(report),
         confirm_form=ConfirmYearForm(year=str(year)),
-        year_label=service.year_label,
+        year_label=queries.year_label,
     )
 
 
@@ -98,29 +97,29 @@ def records(code: str, year: int) -> str | Response | tuple[str, int]:
     if indicator.source != "computed":
         return redirect(url_for("indicators.enter", code=code, year=year))
     try:
-        year = service.check_year(year)
-    except service.IndicatorInputError as error:
+        year = queries.check_year(year)
+    except queries.IndicatorInputError as error:
         return _bad_year(str(error))
     session = get_session()
-    figure = service.indicator_report(session, year).figure(code)
+    figure = queries.indicator_report(session, year).figure(code)
     assert figure is not None
     context: dict[str, Any] = {
         "indicator": indicator,
         "figure": figure,
         "year": year,
-        "year_label": service.year_label,
+        "year_label": queries.year_label,
         "refreeze_form": RefreezeForm(),
     }
     ids = figure.record_ids or []
     if figure.record_type == "promotion":
-        context["promotions"] = service.promotions_with_ids(session, ids)
-        context["added"] = service.promotions_with_ids(session, figure.added_ids)
-        context["removed"] = service.promotions_with_ids(session, figure.removed_ids)
+        context["promotions"] = queries.promotions_with_ids(session, ids)
+        context["added"] = queries.promotions_with_ids(session, figure.added_ids)
+        context["removed"] = queries.promotions_with_ids(session, figure.removed_ids)
         found = {p.id for p in context["removed"]}
     else:
-        context["programs"] = service.participations_by_program(session, ids)
-        context["added"] = service.participations_by_program(session, figure.added_ids)
-        context["removed"] = service.participations_by_program(session, figure.removed_ids)
+        context["programs"] = queries.participations_by_program(session, ids)
+        context["added"] = queries.participations_by_program(session, figure.added_ids)
+        context["removed"] = queries.participations_by_program(session, figure.removed_ids)
         found = {p.id for _program, people in context["removed"] for p in people}
         context["total"] = len(ids)
         context["unique_persons"] = (
@@ -140,12 +139,12 @@ def enter(code: str, year: int) -> str | Response | tuple[str, int]:
     if indicator.source == "computed":
         return redirect(url_for("indicators.records", code=code, year=year))
     try:
-        year = service.check_year(year)
-    except service.IndicatorInputError as error:
+        year = queries.check_year(year)
+    except queries.IndicatorInputError as error:
         return _bad_year(str(error))
     session = get_session()
-    row = service.value_history(session, indicator, year)
-    confirmation = service.confirmed_year(session, year)
+    row = queries.value_history(session, indicator, year)
+    confirmation = queries.confirmed_year(session, year)
     frozen = confirmation is not None or (row is not None and row.status == "confirmed")
     may_edit = can(WRITE_RECORDS) and (not frozen or can(CONFIRM_INDICATORS))
     form = IndicatorValueForm()
@@ -165,8 +164,8 @@ def enter(code: str, year: int) -> str | Response | tuple[str, int]:
                 form=form,
                 frozen=frozen,
                 may_edit=may_edit,
-                users=service.user_names(session, row),
-                year_label=service.year_label,
+                users=queries.user_names(session, row),
+                year_label=queries.year_label,
             ),
             status,
         )
@@ -185,12 +184,12 @@ def enter(code: str, year: int) -> str | Response | tuple[str, int]:
                 )
                 return page(409)
             try:
-                value = service.parse_value(indicator, form.value.data)
-            except service.IndicatorInputError as error:
+                value = operations.parse_value(indicator, form.value.data)
+            except queries.IndicatorInputError as error:
                 form.value.errors = [*form.value.errors, str(error)]
                 return page()
             try:
-                service.save_entered_value(
+                operations.save_entered_value(
                     session,
                     indicator,
                     year,
@@ -200,7 +199,7 @@ def enter(code: str, year: int) -> str | Response | tuple[str, int]:
                     reason=form.reason.data,
                     user_id=current_user.id,
                 )
-            except service.ReasonRequired as error:
+            except queries.ReasonRequired as error:
                 session.rollback()
                 form.reason.errors = [*form.reason.errors, str(error)]
                 return page()
@@ -222,15 +221,15 @@ def confirm() -> Response:
         return redirect(target or url_for("indicators.dashboard"))
     session = get_session()
     try:
-        year = service.check_year(year_text)
-        missing = service.missing_entered_codes(session, year)
-        service.confirm_year(session, year, user_id=current_user.id, note=form.note.data)
-    except service.IndicatorInputError as error:
+        year = queries.check_year(year_text)
+        missing = queries.missing_entered_codes(session, year)
+        operations.confirm_year(session, year, user_id=current_user.id, note=form.note.data)
+    except queries.IndicatorInputError as error:
         session.rollback()
         flash(str(error), "danger")
         return redirect(url_for("indicators.dashboard"))
     session.commit()
-    flash(_("%(year)s is confirmed.", year=service.year_label("fiscal", year)), "success")
+    flash(_("%(year)s is confirmed.", year=queries.year_label("fiscal", year)), "success")
     if missing:
         flash(
             _(
@@ -256,10 +255,10 @@ def refreeze(code: str, year: int) -> Response | tuple[str, int]:
         )
         return redirect(url_for("indicators.records", code=code, year=year))
     try:
-        service.refreeze_computed(
+        operations.refreeze_computed(
             session, indicator, year, reason=form.reason.data, user_id=current_user.id
         )
-    except service.IndicatorInputError as error:
+    except queries.IndicatorInputError as error:
         session.rollback()
         flash(str(error), "danger")
         return redirect(url_for("indicators.records", code=code, year=year))
@@ -272,12 +271,12 @@ def refreeze(code: str, year: int) -> Response | tuple[str, int]:
 def export() -> Response | tuple[str, int]:
     """The indicator table of a year as .xlsx, with 和暦 year labels."""
     try:
-        year = service.check_year(request.args.get("year") or service.default_year())
-    except service.IndicatorInputError as error:
+        year = queries.check_year(request.args.get("year") or queries.default_year())
+    except queries.IndicatorInputError as error:
         return _bad_year(str(error))
     session = get_session()
-    report = service.indicator_report(session, year)
-    headers, rows = service.export_rows(report, current_language())
+    report = queries.indicator_report(session, year)
+    headers, rows = queries.export_rows(report, current_language())
     audit.record(session, "export", "indicator_year", None, summary=f"indicators {year}")
     session.commit()
     label = wareki_fiscal_year(year)

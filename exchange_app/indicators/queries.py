@@ -2,29 +2,28 @@
 
 ``indicator_report(session, year)`` is the single place where a year's figures are
 put together: computed indicators through the rule functions of
-``indicator_rules.COMPUTED_RULES``, entered ones from ``IndicatorValue``, and the
+``rules.COMPUTED_RULES``, entered ones from ``IndicatorValue``, and the
 frozen figures of a confirmed year (確定) instead of the live ones.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from exchange_app.db import utcnow
+from exchange_app.delegations.queries import visit_counts_by
+from exchange_app.indicators.rules import COMPUTED_RULES
 from exchange_app.models import (
     ConfirmedYear,
     Delegation,
     Indicator,
     IndicatorValue,
-    IndicatorValueRevision,
     Participant,
     PartnerCity,
     Promotion,
@@ -32,7 +31,6 @@ from exchange_app.models import (
     YouthProgram,
 )
 from exchange_app.promotions import queries as promotions
-from exchange_app.services import audit
 from exchange_app.services.dates import (
     calendar_year_bounds,
     era_of,
@@ -41,8 +39,8 @@ from exchange_app.services.dates import (
     today_in_japan,
     wareki_fiscal_year,
 )
-from exchange_app.services.indicator_rules import COMPUTED_RULES
 from exchange_app.vocab import (
+    Direction,
     IndicatorBasis,
     IndicatorState,
     IndicatorUnit,
@@ -390,116 +388,6 @@ def home_summary(session: Session) -> dict[str, Any]:
     return {"year": year, "figures": figures}
 
 
-# --- entering and confirming ---------------------------------------------------------
-
-
-def parse_value(indicator: Indicator, text: str | None) -> Decimal:
-    """The figure typed for ``indicator``, checked against its unit, or ``IndicatorInputError``."""
-    cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
-    if not cleaned:
-        raise IndicatorInputError(_("Enter the figure."))
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise IndicatorInputError(_("Enter a number, such as 42 or 35.5.")) from None
-    if not value.is_finite():
-        raise IndicatorInputError(_("Enter a number, such as 42 or 35.5."))
-    if indicator.unit == "percent":
-        if value < 0 or value > 100:
-            raise IndicatorInputError(_("A percentage must be between 0 and 100."))
-    else:
-        if value < 0:
-            raise IndicatorInputError(_("A count cannot be negative."))
-        if value != value.to_integral_value():
-            raise IndicatorInputError(_("A count must be a whole number."))
-    if value > MAX_VALUE:
-        raise IndicatorInputError(_("This number is too large."))
-    if value != value.quantize(Decimal("0.01")):
-        raise IndicatorInputError(_("Enter at most two decimal places."))
-    return value
-
-
-def _revision(
-    row: IndicatorValue, reason: str | None, user_id: int | None, **details: Any
-) -> IndicatorValueRevision:
-    """Keep the current state of ``row`` before it changes."""
-    return IndicatorValueRevision(
-        indicator_value=row,
-        value=row.value,
-        status=row.status,
-        source_note=row.source_note,
-        note=row.note,
-        record_ids=list(row.record_ids) if row.record_ids is not None else None,
-        reason=reason,
-        changed_by_id=user_id,
-        details={key: str(value) for key, value in details.items()} or None,
-    )
-
-
-def save_entered_value(
-    session: Session,
-    indicator: Indicator,
-    year: int,
-    *,
-    value: Decimal,
-    source_note: str | None,
-    note: str | None,
-    reason: str | None,
-    user_id: int | None,
-) -> IndicatorValue:
-    """Enter or change an entered indicator's figure for ``year``; the old one is kept.
-
-    In a confirmed year the figure stays confirmed and a reason is required.
-    """
-    year = check_year(year)
-    if indicator.source == "computed":
-        raise IndicatorInputError(_("This indicator is counted from the records."))
-    reason = (reason or "").strip() or None
-    confirmation = confirmed_year(session, year)
-    row = session.scalar(
-        select(IndicatorValue).where(
-            IndicatorValue.indicator_id == indicator.id, IndicatorValue.year == year
-        )
-    )
-    frozen = confirmation is not None or (row is not None and row.status == "confirmed")
-    if frozen and reason is None:
-        raise ReasonRequired(_("This year is confirmed: give the reason for revising the figure."))
-    source_note = (source_note or "").strip() or None
-    note = (note or "").strip() or None
-    if row is None:
-        row = IndicatorValue(
-            indicator=indicator, year=year, value=value, created_by_id=user_id, status="draft"
-        )
-        session.add(row)
-        before: dict[str, Any] = {}
-    else:
-        before = audit.snapshot(row)
-        if (row.value, row.source_note, row.note) == (value, source_note, note):
-            return row
-        session.add(_revision(row, reason, user_id, new_value=value))
-    row.value = value
-    row.source_note = source_note
-    row.note = note
-    row.updated_by_id = user_id
-    if frozen:
-        row.status = "confirmed"
-        row.confirmed_at = row.confirmed_at or utcnow()
-        row.confirmed_by_id = row.confirmed_by_id or user_id
-    session.flush()
-    changes = audit.diff(before, audit.snapshot(row))
-    if reason:
-        changes["reason"] = [None, reason]
-    audit.record(
-        session,
-        "update" if before else "create",
-        "indicator_value",
-        row.id,
-        changes=changes,
-        summary=f"{indicator.code} {year}",
-    )
-    return row
-
-
 def value_history(session: Session, indicator: Indicator, year: int) -> IndicatorValue | None:
     """The stored figure of ``indicator`` for ``year`` with its earlier states, newest first."""
     return session.scalar(
@@ -531,86 +419,6 @@ def missing_entered_codes(session: Session, year: int) -> list[str]:
             .order_by(Indicator.display_order, Indicator.id)
         )
     )
-
-
-def confirm_year(
-    session: Session, year: int, *, user_id: int | None, note: str | None = None
-) -> ConfirmedYear:
-    """Freeze ``year``: entered figures confirmed, computed ones stored with their records.
-
-    Confirming a year twice is refused.
-    """
-    year = check_year(year)
-    if confirmed_year(session, year) is not None:
-        raise IndicatorInputError(
-            _("%(year)s has already been confirmed.", year=year_label("fiscal", year))
-        )
-    now = utcnow()
-    stored = {
-        value.indicator_id: value
-        for value in session.scalars(select(IndicatorValue).where(IndicatorValue.year == year))
-    }
-    frozen_codes = []
-    for indicator in list_indicators(session):
-        row = stored.get(indicator.id)
-        if indicator.source == "computed":
-            ids = COMPUTED_RULES[indicator.computed_rule or ""].ids(session, year)
-            if row is None:
-                row = IndicatorValue(
-                    indicator=indicator, year=year, value=Decimal(0), created_by_id=user_id
-                )
-                session.add(row)
-            elif row.status == "confirmed":
-                continue
-            row.value = Decimal(len(ids))
-            row.record_ids = ids
-        elif row is None:
-            continue
-        row.status = "confirmed"
-        row.confirmed_at = now
-        row.confirmed_by_id = user_id
-        row.updated_by_id = user_id
-        frozen_codes.append(indicator.code)
-    confirmation = ConfirmedYear(
-        year=year, confirmed_at=now, confirmed_by_id=user_id, note=(note or "").strip() or None
-    )
-    session.add(confirmation)
-    session.flush()
-    audit.record(
-        session,
-        "confirm",
-        "indicator_year",
-        confirmation.id,
-        changes={"year": [None, year], "indicators": [None, frozen_codes]},
-        summary=f"confirmed {year}",
-    )
-    return confirmation
-
-
-def refreeze_computed(
-    session: Session, indicator: Indicator, year: int, *, reason: str | None, user_id: int | None
-) -> IndicatorValue:
-    """Revise a confirmed computed figure to the records counted now; the old one is kept."""
-    year = check_year(year)
-    reason = (reason or "").strip() or None
-    row = value_history(session, indicator, year)
-    if indicator.source != "computed" or row is None or row.status != "confirmed":
-        raise IndicatorInputError(_("Only a confirmed computed figure can be revised this way."))
-    if reason is None:
-        raise ReasonRequired(_("This year is confirmed: give the reason for revising the figure."))
-    ids = COMPUTED_RULES[indicator.computed_rule or ""].ids(session, year)
-    before = audit.snapshot(row)
-    session.add(_revision(row, reason, user_id, new_value=len(ids)))
-    row.value = Decimal(len(ids))
-    row.record_ids = ids
-    row.updated_by_id = user_id
-    session.flush()
-    changes = audit.diff(before, audit.snapshot(row))
-    changes["reason"] = [None, reason]
-    audit.record(
-        session, "update", "indicator_value", row.id, changes=changes, summary=f"{indicator.code}"
-    )
-    return row
 
 
 # --- the records behind a computed figure -------------------------------------------
@@ -694,24 +502,11 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
     rows: dict[int | None, CityRollup] = {city.id: CityRollup(city=city) for city in cities}
     other = CityRollup(city=None)
 
-    delegations = session.execute(
-        select(
-            Delegation.partner_city_id,
-            Delegation.direction,
-            func.count(Delegation.id),
-            func.coalesce(func.sum(Delegation.member_count), 0),
-        )
-        .where(Delegation.start_date >= first_day, Delegation.start_date <= last_day)
-        .group_by(Delegation.partner_city_id, Delegation.direction)
-    )
-    for city_id, direction, count, people in delegations:
+    in_year = (Delegation.start_date >= first_day, Delegation.start_date <= last_day)
+    for city_id, visits in visit_counts_by(session, *in_year, group="partner_city").items():
         row = rows.get(city_id, other)
-        if direction == "inbound":
-            row.inbound += count
-            row.inbound_people += int(people)
-        else:
-            row.outbound += count
-            row.outbound_people += int(people)
+        row.inbound, row.inbound_people = visits.by_direction[Direction.INBOUND]
+        row.outbound, row.outbound_people = visits.by_direction[Direction.OUTBOUND]
 
     # The year's programmes are picked by date first: written as a plain join, SQLite
     # without statistics went through every participant of every year.
