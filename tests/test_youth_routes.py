@@ -259,7 +259,11 @@ def test_staff_creates_edits_and_deletes_an_empty_programme(
     assert program.title == "桂林市青少年派遣 2025"
     actions = [
         e.action
-        for e in db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "youth_program"))
+        for e in db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "youth_program")
+            .order_by(AuditEntry.id)
+        )
     ]
     assert actions == ["create", "update"]
     program_id = program.id
