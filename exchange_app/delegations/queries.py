@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.models import (
@@ -17,8 +17,8 @@ from exchange_app.models import (
     PartnerCity,
     delegation_leading_projects,
 )
-from exchange_app.records.filters import ListFilters, parse_list_filters
-from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of, fiscal_years_on_record
+from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
+from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of
 from exchange_app.vocab import Direction, ExchangeField
 
 SORTS = ("date", "city", "size")
@@ -44,19 +44,14 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     """The conditions a delegation must meet to be on the filtered list."""
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        needle = filters.q.lower()
         conditions.append(
-            or_(
-                *(
-                    func.lower(column).contains(needle, autoescape=True)
-                    for column in (
-                        Delegation.title,
-                        Delegation.head_name,
-                        Delegation.head_title,
-                        Delegation.counterpart,
-                        Delegation.purpose,
-                    )
-                )
+            text_matches(
+                filters.q,
+                Delegation.title,
+                Delegation.head_name,
+                Delegation.head_title,
+                Delegation.counterpart,
+                Delegation.purpose,
             )
         )
     if filters.city:
@@ -202,17 +197,6 @@ def totals(session: Session, filters: ListFilters) -> VisitCounts:
     return visit_counts(session, *filter_conditions(filters))
 
 
-def fiscal_years_recorded(session: Session) -> list[int]:
-    """Fiscal years from the earliest visit recorded to the latest or this one, newest first."""
-    first, last = session.execute(
-        select(func.min(Delegation.start_date), func.max(Delegation.start_date))
-    ).one()
-    return fiscal_years_on_record(first, last)
-
-
-def leading_projects(session: Session) -> list[LeadingProject]:
-    """The strategy's leading projects, in number order."""
-    return list(session.scalars(select(LeadingProject).order_by(LeadingProject.number)))
 
 
 def get_delegation(session: Session, delegation_id: int) -> Delegation | None:

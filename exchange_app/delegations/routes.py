@@ -14,6 +14,7 @@ from exchange_app.delegations import bp, operations, queries
 from exchange_app.delegations.forms import DelegationForm, DeleteForm
 from exchange_app.delegations.kind import DELEGATIONS
 from exchange_app.models import Delegation
+from exchange_app.records import filters as list_filters
 from exchange_app.records.exports import export_headers, export_rows
 from exchange_app.records.filters import legacy_query
 from exchange_app.records.forms import KindForm, row_form_class
@@ -74,8 +75,8 @@ def index() -> str | Response:
         filters=filters,
         totals=queries.totals(session, filters),
         cities=partners.list_partner_cities(session),
-        projects=queries.leading_projects(session),
-        fiscal_years=queries.fiscal_years_recorded(session),
+        projects=list_filters.leading_projects(session),
+        fiscal_years=list_filters.fiscal_years_recorded(session, Delegation.start_date),
     )
 
 

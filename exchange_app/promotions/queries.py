@@ -21,8 +21,8 @@ from exchange_app.models import (
     Promotion,
     promotion_leading_projects,
 )
-from exchange_app.records.filters import ListFilters, parse_list_filters
-from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of, fiscal_years_on_record
+from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
+from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of
 from exchange_app.services.pagination import Page, paginate
 from exchange_app.vocab import OrganizationKind, PromotionChannel, PromotionTheme
 
@@ -100,13 +100,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     """The conditions a promotion must meet to be on the filtered list."""
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        needle = filters.q.lower()
-        conditions.append(
-            or_(
-                func.lower(Promotion.title).contains(needle, autoescape=True),
-                func.lower(func.coalesce(Promotion.notes, "")).contains(needle, autoescape=True),
-            )
-        )
+        conditions.append(text_matches(filters.q, Promotion.title, Promotion.notes))
     if filters.fiscal_year is not None:
         first_day, last_day = fiscal_year_bounds(filters.fiscal_year)
         conditions += [Promotion.start_date >= first_day, Promotion.start_date <= last_day]
@@ -187,17 +181,6 @@ def promotion_page(
     return paginate(session, list_statement(filters), raw_page), totals(session, filters)
 
 
-def fiscal_years_recorded(session: Session) -> list[int]:
-    """Fiscal years from the earliest promotion to the latest or this one, newest first."""
-    first, last = session.execute(
-        select(func.min(Promotion.start_date), func.max(Promotion.start_date))
-    ).one()
-    return fiscal_years_on_record(first, last)
-
-
-def leading_projects(session: Session) -> list[LeadingProject]:
-    """The strategy's leading projects, in number order."""
-    return list(session.scalars(select(LeadingProject).order_by(LeadingProject.number)))
 
 
 def get_promotion(session: Session, promotion_id: int) -> Promotion | None:
@@ -267,12 +250,8 @@ def organization_list_statement(filters: OrganizationFilters) -> Select[Organiza
     """Organisations that were not merged away, matching ``filters``, by kind and name."""
     statement = select(Organization).where(Organization.merged_into_id.is_(None))
     if filters.q:
-        needle = filters.q.lower()
         statement = statement.where(
-            or_(
-                func.lower(Organization.name_ja).contains(needle, autoescape=True),
-                func.lower(Organization.name_en).contains(needle, autoescape=True),
-            )
+            text_matches(filters.q, Organization.name_ja, Organization.name_en)
         )
     if filters.kind:
         statement = statement.where(Organization.kind == filters.kind)

@@ -22,6 +22,7 @@ from exchange_app.promotions.kind import (
     PROMOTIONS,
     channel_for_organization_kind,
 )
+from exchange_app.records import filters as list_filters
 from exchange_app.records.exports import export_headers, export_rows
 from exchange_app.records.filters import legacy_query, parse_list_filters
 from exchange_app.records.history import change_history
@@ -99,10 +100,10 @@ def index() -> str | Response:
         page=page,
         totals=totals,
         filters=filters,
-        fiscal_years=queries.fiscal_years_recorded(session),
+        fiscal_years=list_filters.fiscal_years_recorded(session, Promotion.start_date),
         partner_cities=partners.list_partner_cities(session),
         organizations=queries.active_organizations(session),
-        leading_projects=queries.leading_projects(session),
+        leading_projects=list_filters.leading_projects(session),
     )
 
 

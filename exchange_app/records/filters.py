@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from werkzeug.datastructures import MultiDict
 
 from exchange_app.models import LeadingProject, PartnerCity
+from exchange_app.services.dates import fiscal_years_on_record
 from exchange_app.vocab import Vocabulary
 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1900, 2200
@@ -144,3 +145,30 @@ def legacy_query(session: Session, args: MultiDict[str, str]) -> str | None:
         if number:
             kept.append(("lp", str(number)))
     return urlencode(kept)
+
+
+def text_matches(text: str, *columns: Any) -> ColumnElement[bool]:
+    """The list search: ``text`` within any of ``columns``, ignoring case, taken literally
+    (``%`` and ``_`` are no wildcards)."""
+    needle = text.lower()
+    return or_(
+        *(
+            func.lower(func.coalesce(column, "")).contains(needle, autoescape=True)
+            for column in columns
+        )
+    )
+
+
+# --- what a list's filters offer ------------------------------------------------------------
+
+
+def fiscal_years_recorded(session: Session, start_date: InstrumentedAttribute[Any]) -> list[int]:
+    """Fiscal years from the earliest ``start_date`` recorded to the latest or this one,
+    newest first: the fiscal-year filter of a list."""
+    first, last = session.execute(select(func.min(start_date), func.max(start_date))).one()
+    return fiscal_years_on_record(first, last)
+
+
+def leading_projects(session: Session) -> list[LeadingProject]:
+    """The strategy's leading projects, in number order: the leading-project filter."""
+    return list(session.scalars(select(LeadingProject).order_by(LeadingProject.number)))

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
-from exchange_app.records.filters import ListFilters, parse_list_filters
-from exchange_app.services.dates import fiscal_year_bounds, fiscal_years_on_record
+from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
+from exchange_app.services.dates import fiscal_year_bounds
 from exchange_app.vocab import (
     Direction,
     ParticipantRole,
@@ -228,17 +228,12 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     """The conditions a programme must meet to be on the filtered list."""
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        needle = filters.q.lower()
         conditions.append(
-            or_(
-                *(
-                    func.lower(column).contains(needle, autoescape=True)
-                    for column in (
-                        YouthProgram.title,
-                        YouthProgram.counterpart,
-                        YouthProgram.description,
-                    )
-                )
+            text_matches(
+                filters.q,
+                YouthProgram.title,
+                YouthProgram.counterpart,
+                YouthProgram.description,
             )
         )
     if filters.city:
@@ -265,13 +260,6 @@ def list_statement(filters: ListFilters) -> Select[YouthProgram]:
         return statement.order_by(*(column.desc() for column in columns))
     return statement.order_by(*columns)
 
-
-def fiscal_years_recorded(session: Session) -> list[int]:
-    """Fiscal years from the earliest programme to the latest or this one, newest first."""
-    first, last = session.execute(
-        select(func.min(YouthProgram.start_date), func.max(YouthProgram.start_date))
-    ).one()
-    return fiscal_years_on_record(first, last)
 
 
 # --- one programme, one participant, one person -------------------------------------------

@@ -20,6 +20,7 @@ from exchange_app import current_language
 from exchange_app.auth.permissions import ADMINISTER, PERSONAL_DATA, WRITE_RECORDS, can, requires
 from exchange_app.db import begin_write, get_db, get_session
 from exchange_app.models import Participant, YouthPerson, YouthProgram
+from exchange_app.records import filters as list_filters
 from exchange_app.records.filters import legacy_query
 from exchange_app.records.history import change_history
 from exchange_app.services import exports, form_tokens, partners
@@ -99,7 +100,7 @@ def programs() -> str | Response:
         cities=partners.list_partner_cities(session),
         fiscal_year=fiscal_year,
         counted_5b=queries.youth_5b_participations(session, fiscal_year),
-        fiscal_years=queries.fiscal_years_recorded(session),
+        fiscal_years=list_filters.fiscal_years_recorded(session, YouthProgram.start_date),
     )
 
 
