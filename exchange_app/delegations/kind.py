@@ -18,8 +18,7 @@ from exchange_app.importing.bulk import KindImport, RowPlan, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
-    EXTERNAL_ID_NOTE_EN,
-    EXTERNAL_ID_NOTE_JA,
+    external_id_field,
 )
 from exchange_app.models import (
     CourtesyCall,
@@ -163,23 +162,7 @@ DELEGATIONS = RecordKind(
     model=Delegation,
     label=_l("Delegations"),
     fields=(
-        Field(
-            "external_id",
-            FieldType.TEXT,
-            _l("External id"),
-            required=True,
-            max_length=64,
-            in_form=False,
-            history=False,
-            import_column=ImportColumn(
-                "external_id",
-                ("管理番号", "整理番号", "id"),
-                EXTERNAL_ID_NOTE_JA,
-                EXTERNAL_ID_NOTE_EN,
-                "GL-2024-01",
-                structured=True,
-            ),
-        ),
+        external_id_field(("管理番号", "整理番号", "id"), "GL-2024-01"),
         Field(
             "direction",
             FieldType.CHOICE,

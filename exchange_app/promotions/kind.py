@@ -23,8 +23,7 @@ from exchange_app.importing.bulk import KindImport
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
-    EXTERNAL_ID_NOTE_EN,
-    EXTERNAL_ID_NOTE_JA,
+    external_id_field,
 )
 from exchange_app.models import Organization, Promotion
 from exchange_app.partners.kind import (
@@ -222,22 +221,7 @@ PROMOTIONS = RecordKind(
     model=Promotion,
     label=_l("Promotions"),
     fields=(
-        Field(
-            "external_id",
-            FieldType.TEXT,
-            _l("External ID"),
-            required=True,
-            max_length=64,
-            in_form=False,
-            import_column=ImportColumn(
-                "external_id",
-                ("管理番号", "整理番号", "id"),
-                EXTERNAL_ID_NOTE_JA,
-                EXTERNAL_ID_NOTE_EN,
-                "PR-2024-01",
-                structured=True,
-            ),
-        ),
+        external_id_field(("管理番号", "整理番号", "id"), "PR-2024-01"),
         Field(
             "start_date",
             FieldType.DATE,

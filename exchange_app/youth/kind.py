@@ -27,8 +27,7 @@ from exchange_app.importing.bulk import KindImport, RowPlan, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
-    EXTERNAL_ID_NOTE_EN,
-    EXTERNAL_ID_NOTE_JA,
+    external_id_field,
 )
 from exchange_app.importing.normalise import clean_text
 from exchange_app.models import Participant, YouthPerson, YouthProgram
@@ -234,17 +233,7 @@ YOUTH_PROGRAMS = RecordKind(
     model=YouthProgram,
     label=_l("Youth programmes"),
     fields=(
-        Field(
-            "external_id", FieldType.TEXT, _l("External id"),
-            required=True, max_length=64, in_form=False, history=False,
-            import_column=ImportColumn(
-                "external_id", ("管理番号", "事業番号", "整理番号", "id"),
-                EXTERNAL_ID_NOTE_JA,
-                EXTERNAL_ID_NOTE_EN,
-                "YP-2024-01",
-                structured=True,
-            ),
-        ),
+        external_id_field(("管理番号", "事業番号", "整理番号", "id"), "YP-2024-01"),
         Field(
             "title", FieldType.TEXT, _l("Title"),
             required=True, max_length=200,
