@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,22 +15,18 @@ from exchange_app.delegations.forms import DelegationForm, DeleteForm
 from exchange_app.delegations.kind import DELEGATIONS
 from exchange_app.models import Delegation
 from exchange_app.records import filters as list_filters
-from exchange_app.records.exports import export_headers, export_rows
-from exchange_app.records.filters import legacy_query
 from exchange_app.records.forms import KindForm, row_form_class
 from exchange_app.records.history import change_history
-from exchange_app.services import audit, exports, form_tokens, partners
-from exchange_app.services.form_tokens import ALREADY_SAVED
+from exchange_app.records.views import (
+    confirm_delete,
+    create_once,
+    export_list,
+    found,
+    legacy_redirect,
+    save_changes,
+)
+from exchange_app.services import partners
 from exchange_app.services.pagination import paginate
-from exchange_app.services.records import version_conflict
-from exchange_app.vocab import AuditAction
-
-
-def _delegation_or_404(delegation_id: int) -> Delegation:
-    delegation = queries.get_delegation(get_session(), delegation_id)
-    if delegation is None:
-        abort(404)
-    return delegation
 
 
 def _form(delegation: Delegation | None = None) -> KindForm:
@@ -63,10 +59,10 @@ def _render_form(
 @bp.route("/")
 def index() -> str | Response:
     """Delegations, searchable and filterable, with totals of what is shown."""
-    session = get_session()
-    legacy = legacy_query(session, request.args)
+    legacy = legacy_redirect("delegations.index")
     if legacy is not None:
-        return redirect(f"{url_for('delegations.index')}?{legacy}", 301)
+        return legacy
+    session = get_session()
     filters = queries.parse_filters(request.args)
     page = paginate(session, queries.list_statement(filters), request.args.get("page"))
     return render_template(
@@ -90,26 +86,23 @@ def new() -> str | Response:
         form.members.append_entry()
     elif not form.apply_row_action(request.form.get("row_action", "")) and form.validate():
         session = get_session()
-        delegation_id, created = form_tokens.create_once(
-            session,
-            form.form_token.data,
-            DELEGATIONS.entity_type,
+        saved = create_once(
+            DELEGATIONS,
+            form,
             lambda: operations.create_delegation(session, form.values(), current_user.id).id,
-            current_user.id,
+            _("The delegation has been recorded."),
+            "delegations.detail",
+            "delegation_id",
         )
-        session.commit()
-        if created:
-            flash(_("The delegation has been recorded."), "success")
-        else:
-            flash(str(ALREADY_SAVED), "info")
-        return redirect(url_for("delegations.detail", delegation_id=delegation_id))
+        if saved is not None:
+            return saved
     return _render_form(form, None)
 
 
 @bp.route("/<int:delegation_id>")
 def detail(delegation_id: int) -> str:
     """One delegation with its rows and its change history."""
-    delegation = _delegation_or_404(delegation_id)
+    delegation = found(queries.get_delegation(get_session(), delegation_id))
     return render_template(
         "delegations/detail.html",
         delegation=delegation,
@@ -122,19 +115,20 @@ def detail(delegation_id: int) -> str:
 def edit(delegation_id: int) -> str | Response | tuple[str, int]:
     """Change a delegation; a save over someone else's newer change is refused (409)."""
     session = get_session()
-    delegation = _delegation_or_404(delegation_id)
+    delegation = found(queries.get_delegation(session, delegation_id))
     form = _form(delegation)
     if form.is_submitted() and not form.apply_row_action(request.form.get("row_action", "")):
-        valid = form.validate()
-        if version_conflict(delegation, form.version.data):
-            return _render_form(form, delegation, conflict=True), 409
-        if valid:
-            changes = operations.update_delegation(
+        saved = save_changes(
+            delegation,
+            form,
+            lambda: operations.update_delegation(
                 session, delegation, form.values(), current_user.id
-            )
-            session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("delegations.detail", delegation_id=delegation.id))
+            ),
+            lambda conflict: _render_form(form, delegation, conflict),
+            url_for("delegations.detail", delegation_id=delegation.id),
+        )
+        if saved is not None:
+            return saved
     return _render_form(form, delegation)
 
 
@@ -143,21 +137,18 @@ def edit(delegation_id: int) -> str | Response | tuple[str, int]:
 def delete(delegation_id: int) -> str | Response | tuple[str, int]:
     """Ask, then delete a delegation; refused (409) if it changed since the user saw it."""
     session = get_session()
-    delegation = _delegation_or_404(delegation_id)
+    delegation = found(queries.get_delegation(session, delegation_id))
     form = DeleteForm()
-    if not form.is_submitted():
-        form.version.data = str(delegation.version)
-        return render_template("delegations/delete.html", form=form, delegation=delegation)
-    if not form.validate():
-        return render_template("delegations/delete.html", form=form, delegation=delegation), 400
-    if version_conflict(delegation, form.version.data):
-        return render_template(
-            "delegations/delete.html", form=form, delegation=delegation, conflict=True
-        ), 409
-    operations.delete_delegation(session, delegation)
-    session.commit()
-    flash(_("The delegation has been deleted."), "success")
-    return redirect(url_for("delegations.index"))
+    return confirm_delete(
+        delegation,
+        form,
+        lambda: operations.delete_delegation(session, delegation),
+        lambda conflict: render_template(
+            "delegations/delete.html", form=form, delegation=delegation, conflict=conflict
+        ),
+        _("The delegation has been deleted."),
+        url_for("delegations.index"),
+    )
 
 
 @bp.route("/export")
@@ -165,28 +156,13 @@ def export() -> Response:
     """The filtered list as .xlsx or CSV (UTF-8 with BOM, or cp932)."""
     session = get_session()
     filters = queries.parse_filters(request.args)
-    file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
-    encoding = "cp932" if request.args.get("encoding") == "cp932" else "utf-8-sig"
-    rows = export_rows(DELEGATIONS, session.scalars(queries.export_statement(filters)).unique())
-    substituted: list[exports.Unencodable] = []
-    # Built before the audit entry: an export refused (Shift_JIS) is not recorded as made.
-    response = exports.table_download(
-        export_headers(DELEGATIONS),
-        rows,
+    return export_list(
+        DELEGATIONS,
+        session.scalars(queries.export_statement(filters)).unique(),
         basename="delegations",
-        file_format=file_format,
-        encoding=encoding,
         sheet_title="訪問団",
-        substitute=exports.substitution_requested(request.args),
-        substitutions=substituted,
+        audit_entry=lambda file_format, count: {
+            "summary": f"{file_format} {count} rows",
+            "changes": {"filters": filters.as_args()},
+        },
     )
-    audit.record(
-        session,
-        AuditAction.EXPORT,
-        DELEGATIONS.entity_type,
-        None,
-        summary=f"{file_format} {len(rows)} rows",
-        changes={"filters": filters.as_args(), **exports.substitution_audit(substituted)},
-    )
-    session.commit()
-    return response

@@ -28,16 +28,9 @@ from exchange_app.promotions.kind import (
 from exchange_app.records import operations
 from exchange_app.records.forms import reference_details
 from exchange_app.records.kind import RecordKind, RecordValues
+from exchange_app.records.operations import RecordRefused
 from exchange_app.services import audit
 from exchange_app.vocab import AuditAction, EntityType
-
-
-class RecordRefused(ValueError):
-    """The values break a rule; ``errors`` holds one message per field."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
-        self.errors = dict(errors)
 
 
 def problems(session: Session, kind: RecordKind, values: Mapping[str, Any]) -> dict[str, str]:

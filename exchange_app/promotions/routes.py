@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,44 +23,22 @@ from exchange_app.promotions.kind import (
     channel_for_organization_kind,
 )
 from exchange_app.records import filters as list_filters
-from exchange_app.records.exports import export_headers, export_rows
-from exchange_app.records.filters import legacy_query, parse_list_filters
+from exchange_app.records.filters import parse_list_filters
 from exchange_app.records.history import change_history
-from exchange_app.services import audit, exports, form_tokens, partners
+from exchange_app.records.operations import RecordRefused
+from exchange_app.records.views import (
+    add_errors,
+    confirm_delete,
+    create_once,
+    export_list,
+    found,
+    legacy_redirect,
+    save_changes,
+)
+from exchange_app.services import partners
 from exchange_app.services.dates import today_in_japan
-from exchange_app.services.form_tokens import ALREADY_SAVED
 from exchange_app.services.records import version_conflict
-from exchange_app.vocab import AuditAction, OrganizationKind
-
-
-def _promotion_or_404(promotion_id: int) -> Promotion:
-    promotion = queries.get_promotion(get_session(), promotion_id)
-    if promotion is None:
-        abort(404)
-    return promotion
-
-
-def _organization_or_404(organization_id: int) -> Organization:
-    organization = get_session().get(Organization, organization_id)
-    if organization is None:
-        abort(404)
-    return organization
-
-
-def _legacy_redirect(endpoint: str, **values: Any) -> Response | None:
-    """A 301 to the current spelling of a link with an old one (``partner=<id>``)."""
-    legacy = legacy_query(get_session(), request.args)
-    if legacy is None:
-        return None
-    return redirect(f"{url_for(endpoint, **values)}?{legacy}", 301)
-
-
-def _add_errors(form: Any, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message]
-
+from exchange_app.vocab import OrganizationKind
 
 # ------------------------------------------------------------------------------ promotions
 
@@ -89,7 +67,7 @@ def _render_form(form: Any, promotion: Promotion | None, *, conflict: bool) -> s
 @requires(READ_RECORDS)
 def index() -> str | Response:
     """Promotions, searchable and filterable, with totals and the 3b count of what is shown."""
-    legacy = _legacy_redirect("promotions.index")
+    legacy = legacy_redirect("promotions.index")
     if legacy is not None:
         return legacy
     session = get_session()
@@ -113,36 +91,16 @@ def export() -> Response:
     """The filtered promotions as xlsx or CSV (UTF-8 with BOM, or cp932), Japanese headers."""
     session = get_session()
     filters = queries.parse_filters(request.args)
-    file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
-    encoding = "cp932" if request.args.get("encoding") == "cp932" else "utf-8-sig"
-    rows = export_rows(PROMOTIONS, session.scalars(queries.list_statement(filters)).unique())
     suffix = f"_{filters.fiscal_year}年度" if filters.fiscal_year else ""
-    substituted: list[exports.Unencodable] = []
-    # Built before the audit entry: an export refused (Shift_JIS) is not recorded as made.
-    response = exports.table_download(
-        export_headers(PROMOTIONS),
-        rows,
+    return export_list(
+        PROMOTIONS,
+        session.scalars(queries.list_statement(filters)).unique(),
         basename=f"ネットワーク発信{suffix}",
-        file_format=file_format,
-        encoding=encoding,
         sheet_title="発信",
-        substitute=exports.substitution_requested(request.args),
-        substitutions=substituted,
-    )
-    audit.record(
-        session,
-        AuditAction.EXPORT,
-        PROMOTIONS.entity_type,
-        None,
-        changes={
-            "filters": filters.as_args(),
-            "rows": len(rows),
-            "format": file_format,
-            **exports.substitution_audit(substituted),
+        audit_entry=lambda file_format, count: {
+            "changes": {"filters": filters.as_args(), "rows": count, "format": file_format}
         },
     )
-    session.commit()
-    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -150,7 +108,7 @@ def export() -> Response:
 def new() -> str | Response:
     """Record a promotion; ``city=<slug>`` or ``organization=<id>`` chooses the counterpart."""
     if request.method == "GET":
-        legacy = _legacy_redirect("promotions.new")
+        legacy = legacy_redirect("promotions.new")
         if legacy is not None:
             return legacy
     session = get_session()
@@ -173,23 +131,16 @@ def new() -> str | Response:
             form.organization_id.data = str(organization.id)
             form.channel.data = channel_for_organization_kind(organization.kind)
     elif form.validate():
-        try:
-            promotion_id, created = form_tokens.create_once(
-                session,
-                form.form_token.data,
-                PROMOTIONS.entity_type,
-                lambda: operations.create_promotion(session, form.values(), current_user.id).id,
-                current_user.id,
-            )
-        except operations.RecordRefused as refused:
-            _add_errors(form, refused.errors)
-        else:
-            session.commit()
-            if created:
-                flash(_("The promotion has been recorded."), "success")
-            else:
-                flash(str(ALREADY_SAVED), "info")
-            return redirect(url_for("promotions.detail", promotion_id=promotion_id))
+        saved = create_once(
+            PROMOTIONS,
+            form,
+            lambda: operations.create_promotion(session, form.values(), current_user.id).id,
+            _("The promotion has been recorded."),
+            "promotions.detail",
+            "promotion_id",
+        )
+        if saved is not None:
+            return saved
     return _render_form(form, None, conflict=False)
 
 
@@ -198,7 +149,7 @@ def new() -> str | Response:
 def detail(promotion_id: int) -> str:
     """One promotion, the fiscal year it counts in, and its change history."""
     session = get_session()
-    promotion = _promotion_or_404(promotion_id)
+    promotion = found(queries.get_promotion(session, promotion_id))
     return render_template(
         "promotions/detail.html",
         promotion=promotion,
@@ -212,23 +163,18 @@ def detail(promotion_id: int) -> str:
 def edit(promotion_id: int) -> str | Response | tuple[str, int]:
     """Change a promotion; a stale form answers 409 and saves nothing."""
     session = get_session()
-    promotion = _promotion_or_404(promotion_id)
+    promotion = found(queries.get_promotion(session, promotion_id))
     form = _promotion_form(promotion)
     if form.is_submitted():
-        valid = form.validate()
-        if version_conflict(promotion, form.version.data):
-            return _render_form(form, promotion, conflict=True), 409
-        if valid:
-            try:
-                changes = operations.update_promotion(
-                    session, promotion, form.values(), current_user.id
-                )
-            except operations.RecordRefused as refused:
-                _add_errors(form, refused.errors)
-            else:
-                session.commit()
-                flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-                return redirect(url_for("promotions.detail", promotion_id=promotion.id))
+        saved = save_changes(
+            promotion,
+            form,
+            lambda: operations.update_promotion(session, promotion, form.values(), current_user.id),
+            lambda conflict: _render_form(form, promotion, conflict=conflict),
+            url_for("promotions.detail", promotion_id=promotion.id),
+        )
+        if saved is not None:
+            return saved
     return _render_form(form, promotion, conflict=False)
 
 
@@ -237,20 +183,18 @@ def edit(promotion_id: int) -> str | Response | tuple[str, int]:
 def delete(promotion_id: int) -> str | Response | tuple[str, int]:
     """Ask for confirmation, then delete the promotion (POST only)."""
     session = get_session()
-    promotion = _promotion_or_404(promotion_id)
+    promotion = found(queries.get_promotion(session, promotion_id))
     form = DeleteForm()
-    if not form.is_submitted():
-        form.version.data = str(promotion.version)
-    if form.validate_on_submit():
-        if version_conflict(promotion, form.version.data):
-            return render_template(
-                "promotions/delete.html", form=form, promotion=promotion, conflict=True
-            ), 409
-        operations.delete_promotion(session, promotion)
-        session.commit()
-        flash(_("The promotion has been deleted."), "success")
-        return redirect(url_for("promotions.index"))
-    return render_template("promotions/delete.html", form=form, promotion=promotion, conflict=False)
+    return confirm_delete(
+        promotion,
+        form,
+        lambda: operations.delete_promotion(session, promotion),
+        lambda conflict: render_template(
+            "promotions/delete.html", form=form, promotion=promotion, conflict=conflict
+        ),
+        _("The promotion has been deleted."),
+        url_for("promotions.index"),
+    )
 
 
 # --------------------------------------------------------------------------- organisations
@@ -290,8 +234,8 @@ def organization_new() -> str | Response:
     elif form.validate():
         try:
             organization = operations.create_organization(session, form.values(), current_user.id)
-        except operations.RecordRefused as refused:
-            _add_errors(form, refused.errors)
+        except RecordRefused as refused:
+            add_errors(form, refused.errors)
         else:
             session.commit()
             flash(_("The organisation has been added."), "success")
@@ -308,7 +252,7 @@ def organization_new() -> str | Response:
 def organization_detail(organization_id: int) -> str:
     """An organisation, the promotions made through it, and its change history."""
     session = get_session()
-    organization = _organization_or_404(organization_id)
+    organization = found(session.get(Organization, organization_id))
     filters = queries.filters_of(organization=organization.id)
     page, totals = queries.promotion_page(session, filters, request.args.get("page"))
     return render_template(
@@ -325,7 +269,7 @@ def organization_detail(organization_id: int) -> str:
 def organization_edit(organization_id: int) -> str | Response | tuple[str, int]:
     """Change an organisation; a stale form answers 409 and saves nothing."""
     session = get_session()
-    organization = _organization_or_404(organization_id)
+    organization = found(session.get(Organization, organization_id))
     if organization.merged_into_id is not None:
         flash(
             _("This organisation was merged into another one and can no longer be edited."),
@@ -336,22 +280,17 @@ def organization_edit(organization_id: int) -> str | Response | tuple[str, int]:
     if not form.is_submitted():
         form.load_record(organization)
     else:
-        valid = form.validate()
-        if version_conflict(organization, form.version.data):
-            return _render_organization_form(form, organization, conflict=True), 409
-        if valid:
-            try:
-                changes = operations.update_organization(
-                    session, organization, form.values(), current_user.id
-                )
-            except operations.RecordRefused as refused:
-                _add_errors(form, refused.errors)
-            else:
-                session.commit()
-                flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-                return redirect(
-                    url_for("promotions.organization_detail", organization_id=organization.id)
-                )
+        saved = save_changes(
+            organization,
+            form,
+            lambda: operations.update_organization(
+                session, organization, form.values(), current_user.id
+            ),
+            lambda conflict: _render_organization_form(form, organization, conflict=conflict),
+            url_for("promotions.organization_detail", organization_id=organization.id),
+        )
+        if saved is not None:
+            return saved
     return _render_organization_form(form, organization)
 
 
@@ -360,7 +299,7 @@ def organization_edit(organization_id: int) -> str | Response | tuple[str, int]:
 def organization_merge(organization_id: int) -> str | Response | tuple[str, int]:
     """Merge a duplicate with this organisation; the user chooses which record stays."""
     session = get_session()
-    organization = _organization_or_404(organization_id)
+    organization = found(session.get(Organization, organization_id))
     if organization.merged_into_id is not None:
         flash(_("This organisation has already been merged."), "warning")
         return redirect(url_for("promotions.organization_detail", organization_id=organization.id))

@@ -20,6 +20,14 @@ from exchange_app.services import audit
 from exchange_app.vocab import AuditAction
 
 
+class RecordRefused(ValueError):
+    """The values break a rule; ``errors`` holds one message per field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = dict(errors)
+
+
 def _sync_rows(rows: RowKind, current: list[Any], wanted: list[Mapping[str, Any]]) -> list[Any]:
     """``current`` rows updated in place to match ``wanted``, extra rows added; order kept."""
     result = []

@@ -20,6 +20,7 @@ from exchange_app.db import utcnow
 from exchange_app.models import Participant, YouthPerson, YouthProgram
 from exchange_app.records import operations
 from exchange_app.records.kind import RecordValues
+from exchange_app.records.operations import RecordRefused
 from exchange_app.services import audit
 from exchange_app.vocab import AuditAction, EntityType, ParticipantStatus
 from exchange_app.youth import queries
@@ -80,11 +81,13 @@ def delete_program(session: Session, program: YouthProgram) -> None:
 # --- participants -----------------------------------------------------------------------
 
 
-class AlreadyRegistered(ValueError):
+class AlreadyRegistered(RecordRefused):
     """The same person is already registered on this programme."""
 
     def __init__(self) -> None:
-        super().__init__(_("This person is already registered on this programme."))
+        super().__init__(
+            {"family_name_kana": _("This person is already registered on this programme.")}
+        )
 
 
 class PersonChoiceNeeded(Exception):

@@ -21,13 +21,18 @@ from exchange_app.auth.permissions import ADMINISTER, PERSONAL_DATA, WRITE_RECOR
 from exchange_app.db import begin_write, get_db, get_session
 from exchange_app.models import Participant, YouthPerson, YouthProgram
 from exchange_app.records import filters as list_filters
-from exchange_app.records.filters import legacy_query
 from exchange_app.records.history import change_history
-from exchange_app.services import exports, form_tokens, partners
+from exchange_app.records.views import (
+    add_errors,
+    confirm_delete,
+    create_once,
+    found,
+    legacy_redirect,
+    save_changes,
+)
+from exchange_app.services import exports, partners
 from exchange_app.services.dates import fiscal_year_of, today_in_japan
-from exchange_app.services.form_tokens import ALREADY_SAVED
 from exchange_app.services.pagination import paginate
-from exchange_app.services.records import version_conflict
 from exchange_app.vocab import EntityType, ParticipantStatus
 from exchange_app.youth import bp, operations, queries
 from exchange_app.youth.forms import (
@@ -65,30 +70,16 @@ def personal_data_view(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _program_or_404(program_id: int) -> YouthProgram:
-    program = queries.get_program(get_session(), program_id)
-    if program is None:
-        abort(404)
-    return program
-
-
-def _participant_or_404(participant_id: int) -> Participant:
-    participant = queries.get_participant(get_session(), participant_id)
-    if participant is None:
-        abort(404)
-    return participant
-
-
 # --- Programmes -------------------------------------------------------------------------
 
 
 @bp.route("/")
 def programs() -> str | Response:
     """Programmes, searchable and filterable, with their counts and the year's 5b figure."""
-    session = get_session()
-    legacy = legacy_query(session, request.args)
+    legacy = legacy_redirect("youth.programs")
     if legacy is not None:
-        return redirect(f"{url_for('youth.programs')}?{legacy}", 301)
+        return legacy
+    session = get_session()
     filters = queries.parse_filters(request.args)
     page = paginate(session, queries.list_statement(filters), request.args.get("page"))
     fiscal_year = filters.fiscal_year or fiscal_year_of(today_in_japan())
@@ -123,19 +114,16 @@ def program_new() -> str | Response:
     form = _program_form()
     if form.validate_on_submit():
         session = get_session()
-        program_id, created = form_tokens.create_once(
-            session,
-            form.form_token.data,
-            YOUTH_PROGRAMS.entity_type,
+        saved = create_once(
+            YOUTH_PROGRAMS,
+            form,
             lambda: operations.create_program(session, form.values(), current_user.id).id,
-            current_user.id,
+            _("The programme has been created."),
+            "youth.program_detail",
+            "program_id",
         )
-        session.commit()
-        if created:
-            flash(_("The programme has been created."), "success")
-        else:
-            flash(str(ALREADY_SAVED), "info")
-        return redirect(url_for("youth.program_detail", program_id=program_id))
+        if saved is not None:
+            return saved
     return _render_program_form(form, None)
 
 
@@ -143,7 +131,7 @@ def program_new() -> str | Response:
 def program_detail(program_id: int) -> Any:
     """A programme with its counts; its participants by name for coordinators and admins."""
     session = get_session()
-    program = _program_or_404(program_id)
+    program = found(queries.get_program(session, program_id))
     counts = queries.program_counts(session, [program.id])[program.id]
     if not can(PERSONAL_DATA):
         return render_template(
@@ -191,17 +179,18 @@ def program_detail(program_id: int) -> Any:
 def program_edit(program_id: int) -> str | Response | tuple[str, int]:
     """Edit a programme; a save over someone else's newer change is refused (409)."""
     session = get_session()
-    program = _program_or_404(program_id)
+    program = found(queries.get_program(session, program_id))
     form = _program_form(program)
     if form.is_submitted():
-        valid = form.validate()
-        if version_conflict(program, form.version.data):
-            return _render_program_form(form, program, conflict=True), 409
-        if valid:
-            changes = operations.update_program(session, program, form.values(), current_user.id)
-            session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("youth.program_detail", program_id=program.id))
+        saved = save_changes(
+            program,
+            form,
+            lambda: operations.update_program(session, program, form.values(), current_user.id),
+            lambda conflict: _render_program_form(form, program, conflict),
+            url_for("youth.program_detail", program_id=program.id),
+        )
+        if saved is not None:
+            return saved
     return _render_program_form(form, program)
 
 
@@ -210,28 +199,24 @@ def program_edit(program_id: int) -> str | Response | tuple[str, int]:
 def program_delete(program_id: int) -> str | Response | tuple[str, int]:
     """Delete a programme; one with participants only by coordinators and admins."""
     session = get_session()
-    program = _program_or_404(program_id)
+    program = found(queries.get_program(session, program_id))
     counts = queries.program_counts(session, [program.id])[program.id]
     if counts.total and not can(PERSONAL_DATA):
         abort(403)
     form = DeleteForm()
-    if not form.is_submitted():
-        form.version.data = str(program.version)
-    if form.validate_on_submit():
-        if version_conflict(program, form.version.data):
-            return render_template(
-                "youth/program_delete.html",
-                form=form,
-                program=program,
-                counts=counts,
-                conflict=True,
-            ), 409
-        operations.delete_program(session, program)
-        session.commit()
-        flash(_("The programme has been deleted."), "success")
-        return redirect(url_for("youth.programs"))
-    return render_template(
-        "youth/program_delete.html", form=form, program=program, counts=counts, conflict=False
+    return confirm_delete(
+        program,
+        form,
+        lambda: operations.delete_program(session, program),
+        lambda conflict: render_template(
+            "youth/program_delete.html",
+            form=form,
+            program=program,
+            counts=counts,
+            conflict=conflict,
+        ),
+        _("The programme has been deleted."),
+        url_for("youth.programs"),
     )
 
 
@@ -260,7 +245,7 @@ def _render_participant_form(
 def participant_new(program_id: int) -> Any:
     """Register a participant; offers to link a person already known by kana and birth date."""
     session = get_session()
-    program = _program_or_404(program_id)
+    program = found(queries.get_program(session, program_id))
     form = ParticipantForm(program=program)
     if not form.is_submitted():
         form.resident.data = True
@@ -272,7 +257,7 @@ def participant_new(program_id: int) -> Any:
                 session, program, values, form.person_choice.data or ""
             )
         except operations.AlreadyRegistered as refused:
-            form.family_name_kana.errors.append(str(refused))
+            add_errors(form, refused.errors)
         except operations.PersonChoiceNeeded as question:
             matches = question.matches  # ask: the person already known, or someone new?
         else:
@@ -288,7 +273,7 @@ def participant_new(program_id: int) -> Any:
 def participant_detail(participant_id: int) -> Any:
     """One participant's details (each view is audited) and the record's history."""
     session = get_session()
-    participant = _participant_or_404(participant_id)
+    participant = found(queries.get_participant(session, participant_id))
     begin_write(session)
     operations.record_view(session, EntityType.PARTICIPANT, participant.id)
     session.commit()
@@ -306,7 +291,7 @@ def participant_detail(participant_id: int) -> Any:
 def participant_edit(participant_id: int) -> Any:
     """Edit a participant's registration; a stale save is refused (409)."""
     session = get_session()
-    participant = _participant_or_404(participant_id)
+    participant = found(queries.get_participant(session, participant_id))
     program = participant.program
     if participant.anonymized_at is not None:
         flash(_("This record has been anonymised and can no longer be edited."), "warning")
@@ -318,20 +303,15 @@ def participant_edit(participant_id: int) -> Any:
         operations.record_view(session, EntityType.PARTICIPANT, participant.id, "edit form")
         session.commit()
         return _render_participant_form(form, program, participant)
-    valid = form.validate()
-    if version_conflict(participant, form.version.data):
-        return _render_participant_form(form, program, participant, conflict=True), 409
-    if valid:
-        try:
-            changes = operations.update_participant(
-                session, participant, form.values(), current_user.id
-            )
-        except operations.AlreadyRegistered as refused:
-            form.family_name_kana.errors.append(str(refused))
-        else:
-            session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("youth.participant_detail", participant_id=participant.id))
+    saved = save_changes(
+        participant,
+        form,
+        lambda: operations.update_participant(session, participant, form.values(), current_user.id),
+        lambda conflict: _render_participant_form(form, program, participant, conflict=conflict),
+        url_for("youth.participant_detail", participant_id=participant.id),
+    )
+    if saved is not None:
+        return saved
     return _render_participant_form(form, program, participant)
 
 
@@ -340,7 +320,7 @@ def participant_edit(participant_id: int) -> Any:
 def participant_status(participant_id: int) -> Any:
     """One click on the programme page: change one participant's status."""
     session = get_session()
-    participant = _participant_or_404(participant_id)
+    participant = found(queries.get_participant(session, participant_id))
     list_page = request.form.get("page", "")
     back = url_for(
         "youth.program_detail",
@@ -382,7 +362,7 @@ def participant_status(participant_id: int) -> Any:
 def participants_export(program_id: int) -> Any:
     """The programme's participant list as xlsx (audited: who exported whose data)."""
     session = get_session()
-    program = _program_or_404(program_id)
+    program = found(queries.get_program(session, program_id))
     participants = queries.program_participants(session, program.id)
     rows = participant_list_rows(participants)
     operations.record_participant_export(session, program, participants)
