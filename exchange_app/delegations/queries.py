@@ -17,8 +17,13 @@ from exchange_app.models import (
     PartnerCity,
     delegation_leading_projects,
 )
-from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
-from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of
+from exchange_app.records.filters import (
+    ListFilters,
+    in_fiscal_year,
+    parse_list_filters,
+    text_matches,
+)
+from exchange_app.services.dates import fiscal_year_of
 from exchange_app.vocab import Direction, ExchangeField
 
 SORTS = ("date", "city", "size")
@@ -59,8 +64,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     if filters.direction:
         conditions.append(Delegation.direction == filters.direction)
     if filters.fiscal_year is not None:
-        first_day, last_day = fiscal_year_bounds(filters.fiscal_year)
-        conditions += [Delegation.start_date >= first_day, Delegation.start_date <= last_day]
+        conditions += in_fiscal_year(Delegation.start_date, filters.fiscal_year)
     if filters.field:
         conditions.append(
             Delegation.id.in_(

@@ -31,6 +31,7 @@ from exchange_app.models import (
     YouthProgram,
 )
 from exchange_app.promotions import queries as promotions
+from exchange_app.records.filters import in_fiscal_year
 from exchange_app.services.dates import (
     calendar_year_bounds,
     era_of,
@@ -495,14 +496,14 @@ class Rollups:
 def rollups(session: Session, fiscal_year: int) -> Rollups:
     """Delegations and people each way and youth participations per partner city, and
     promotions per channel, in ``fiscal_year`` (four aggregate queries)."""
-    first_day, last_day = fiscal_year_bounds(check_year(fiscal_year))
+    check_year(fiscal_year)
     cities = list(
         session.scalars(select(PartnerCity).order_by(PartnerCity.display_order, PartnerCity.id))
     )
     rows: dict[int | None, CityRollup] = {city.id: CityRollup(city=city) for city in cities}
     other = CityRollup(city=None)
 
-    in_year = (Delegation.start_date >= first_day, Delegation.start_date <= last_day)
+    in_year = in_fiscal_year(Delegation.start_date, fiscal_year)
     for city_id, visits in visit_counts_by(session, *in_year, group="partner_city").items():
         row = rows.get(city_id, other)
         row.inbound, row.inbound_people = visits.by_direction[Direction.INBOUND]
@@ -511,7 +512,7 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
     # The year's programmes are picked by date first: written as a plain join, SQLite
     # without statistics went through every participant of every year.
     programs_of_year = select(YouthProgram.id).where(
-        YouthProgram.start_date >= first_day, YouthProgram.start_date <= last_day
+        *in_fiscal_year(YouthProgram.start_date, fiscal_year)
     )
     youth = session.execute(
         select(YouthProgram.partner_city_id, func.count(Participant.id))
@@ -532,7 +533,7 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
         channel: (count, int(in_3b or 0))
         for channel, count, in_3b in session.execute(
             select(Promotion.channel, func.count(Promotion.id), counted)
-            .where(Promotion.start_date >= first_day, Promotion.start_date <= last_day)
+            .where(*in_fiscal_year(Promotion.start_date, fiscal_year))
             .group_by(Promotion.channel)
         )
     }

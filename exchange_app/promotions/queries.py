@@ -21,8 +21,13 @@ from exchange_app.models import (
     Promotion,
     promotion_leading_projects,
 )
-from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
-from exchange_app.services.dates import fiscal_year_bounds, fiscal_year_of
+from exchange_app.records.filters import (
+    ListFilters,
+    in_fiscal_year,
+    parse_list_filters,
+    text_matches,
+)
+from exchange_app.services.dates import fiscal_year_of
 from exchange_app.services.pagination import Page, paginate
 from exchange_app.vocab import OrganizationKind, PromotionChannel, PromotionTheme
 
@@ -36,8 +41,7 @@ def counted_toward_3b(fiscal_year: int | None = None) -> list[ColumnElement[bool
     """
     conditions: list[ColumnElement[bool]] = [Promotion.counts_toward_3b.is_(True)]
     if fiscal_year is not None:
-        first_day, last_day = fiscal_year_bounds(fiscal_year)
-        conditions += [Promotion.start_date >= first_day, Promotion.start_date <= last_day]
+        conditions += in_fiscal_year(Promotion.start_date, fiscal_year)
     return conditions
 
 
@@ -102,8 +106,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     if filters.q:
         conditions.append(text_matches(filters.q, Promotion.title, Promotion.notes))
     if filters.fiscal_year is not None:
-        first_day, last_day = fiscal_year_bounds(filters.fiscal_year)
-        conditions += [Promotion.start_date >= first_day, Promotion.start_date <= last_day]
+        conditions += in_fiscal_year(Promotion.start_date, filters.fiscal_year)
     if filters.channel:
         conditions.append(Promotion.channel == filters.channel)
     if filters.city:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from werkzeug.datastructures import MultiDict
 
 from exchange_app.models import LeadingProject, PartnerCity
-from exchange_app.services.dates import fiscal_years_on_record
+from exchange_app.services.dates import fiscal_year_bounds, fiscal_years_on_record
 from exchange_app.vocab import Vocabulary
 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1900, 2200
@@ -29,6 +29,13 @@ QUERY_LENGTH = 200
 
 # The query-string name of each filter, where it differs from the attribute.
 PARAMETER_NAMES = {"fiscal_year": "fy", "leading_project": "lp"}
+
+
+def in_fiscal_year(column: Any, fiscal_year: int) -> tuple[ColumnElement[bool], ...]:
+    """``column`` (a record's first day) falls in ``fiscal_year``, April to March: the one
+    condition every list, total and indicator counts a record's year by."""
+    first_day, last_day = fiscal_year_bounds(fiscal_year)
+    return (column >= first_day, column <= last_day)
 
 
 @dataclass(frozen=True)

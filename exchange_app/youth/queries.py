@@ -17,8 +17,12 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
-from exchange_app.records.filters import ListFilters, parse_list_filters, text_matches
-from exchange_app.services.dates import fiscal_year_bounds
+from exchange_app.records.filters import (
+    ListFilters,
+    in_fiscal_year,
+    parse_list_filters,
+    text_matches,
+)
 from exchange_app.vocab import (
     Direction,
     ParticipantRole,
@@ -88,12 +92,6 @@ def counted_toward_5b() -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def started_in_fiscal_year(fiscal_year: int) -> tuple[ColumnElement[bool], ...]:
-    """The programme started in ``fiscal_year`` (April to March)."""
-    first_day, last_day = fiscal_year_bounds(fiscal_year)
-    return (YouthProgram.start_date >= first_day, YouthProgram.start_date <= last_day)
-
-
 def youth_5b_statement(fiscal_year: int) -> Select[int]:
     """Ids of the participations that indicator 5b counts for ``fiscal_year``.
 
@@ -105,7 +103,7 @@ def youth_5b_statement(fiscal_year: int) -> Select[int]:
     return (
         select(Participant.id)
         .join(YouthProgram, Participant.program_id == YouthProgram.id)
-        .where(*counted_toward_5b(), *started_in_fiscal_year(fiscal_year))
+        .where(*counted_toward_5b(), *in_fiscal_year(YouthProgram.start_date, fiscal_year))
         .order_by(YouthProgram.start_date, Participant.id)
     )
 
@@ -117,7 +115,8 @@ def youth_5b_ids(session: Session, fiscal_year: int) -> list[int]:
 
 def youth_5b_participations(session: Session, fiscal_year: int) -> Participations:
     """Indicator 5b for ``fiscal_year``: participations counted (延べ) and their people."""
-    return participations_of(session, *counted_toward_5b(), *started_in_fiscal_year(fiscal_year))
+    in_year = in_fiscal_year(YouthProgram.start_date, fiscal_year)
+    return participations_of(session, *counted_toward_5b(), *in_year)
 
 
 def youth_5b_count(session: Session, fiscal_year: int) -> int:
@@ -244,7 +243,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     if filters.direction:
         conditions.append(YouthProgram.direction == filters.direction)
     if filters.fiscal_year is not None:
-        conditions += started_in_fiscal_year(filters.fiscal_year)
+        conditions += in_fiscal_year(YouthProgram.start_date, filters.fiscal_year)
     return conditions
 
 
