@@ -206,7 +206,7 @@ def generate(
                 "start_date": start,
                 "end_date": start + timedelta(days=rng.randrange(0, 7)),
                 "head_name": "".join(rng.choice(FAMILY)[0] + rng.choice(GIVEN)[0]),
-                "head_title": rng.choice(["副市長", "国際課長", "市議会議長", "Deputy Mayor"]),
+                "head_title": rng.choice(["副市長", "国際課長", "市議会議長", "外事弁公室主任"]),
                 "member_count": rng.randrange(1, 25),
                 "purpose": rng.choice(PURPOSES),
                 "outcome": "今後の交流継続を確認した。",
