@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from exchange_app import current_language
 from exchange_app.auth.permissions import WRITE_RECORDS, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.delegations import bp, operations, queries
 from exchange_app.delegations.forms import DelegationForm, DeleteForm
 from exchange_app.delegations.kind import DELEGATIONS
@@ -180,6 +180,7 @@ def export() -> Response:
         substitute=exports.substitution_requested(request.args),
         substitutions=substituted,
     )
+    begin_write(session)
     audit.record(
         session,
         AuditAction.EXPORT,

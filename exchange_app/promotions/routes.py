@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from exchange_app import current_language
 from exchange_app.auth.permissions import READ_RECORDS, WRITE_RECORDS, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.models import Organization, PartnerCity, Promotion
 from exchange_app.promotions import bp, operations, queries
 from exchange_app.promotions.forms import DeleteForm, MergeForm, OrganizationForm, PromotionForm
@@ -129,6 +129,7 @@ def export() -> Response:
         substitute=exports.substitution_requested(request.args),
         substitutions=substituted,
     )
+    begin_write(session)
     audit.record(
         session,
         AuditAction.EXPORT,
