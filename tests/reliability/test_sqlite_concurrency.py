@@ -3,6 +3,7 @@ made before fork. (The load test shows the whole under gunicorn with killed work
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
 from exchange_app import create_app, migrate
@@ -39,20 +40,27 @@ def test_a_writing_request_begins_immediate_and_a_reading_one_deferred(tmp_path)
     engine.dispose()
 
 
-def test_a_command_that_writes_takes_the_write_lock_before_it_writes(tmp_path):
-    """``flask users create`` writes in a transaction begun IMMEDIATE (it waits its turn)."""
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "create", "--email", "cli@example.org", "--role", "viewer"],
+        ["ensure-admin", "--email", "first@example.org"],
+        ["seed"],
+    ],
+)
+def test_a_command_that_writes_takes_the_write_lock_before_it_writes(tmp_path, args):
+    """Commands write in a transaction begun IMMEDIATE: they wait their turn, never fail."""
     url = "sqlite:///" + str(tmp_path / "c.sqlite3")
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url})
     engine = app.extensions["exchange_app.db"].engine
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    result = app.test_cli_runner().invoke(
-        args=["users", "create", "--email", "cli@example.org", "--role", "viewer"],
-        input="command line password 阿蘇山\n",
-    )
+    result = app.test_cli_runner().invoke(args=args, input="command line password 阿蘇山\n")
     assert result.exit_code == 0, result.output
-    insert = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO users"))
-    begins = [s for s in statements[:insert] if s.startswith("BEGIN")]
-    assert begins[-1] == "BEGIN IMMEDIATE", statements[: insert + 1]
+    write = next(
+        i for i, s in enumerate(statements) if s.startswith(("INSERT", "UPDATE", "DELETE"))
+    )
+    begins = [s for s in statements[:write] if s.startswith("BEGIN")]
+    assert begins[-1] == "BEGIN IMMEDIATE", statements[: write + 1]
     engine.dispose()
