@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from exchange_app import db as database
@@ -83,6 +84,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
 
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        # The client's address (sign-in throttling, audit, logs) from the proxies' headers;
+        # without trusted proxies X-Forwarded-For is ignored: anyone can send it.
+        count = int(app.config["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     database.init_app(app)
     csrf.init_app(app)
     babel.init_app(

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from exchange_app import migrate
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session, write_session
 from exchange_app.history import cli as history_cli
 from exchange_app.imports.commands import register as register_import_commands
 from exchange_app.indicators import cli as indicators_cli
@@ -113,7 +113,7 @@ def seed_command() -> None:
     """Add the partner cities, indicators and leading projects (idempotent)."""
     from exchange_app.services.seed import seed_reference_data
 
-    session = get_session()
+    session = write_session()
     report = seed_reference_data(session)
     session.commit()
     if report.created:
@@ -147,6 +147,8 @@ def users_create(email: str, role: str, display_name: str | None) -> None:
     if accounts.find_user_by_email(session, email) is not None:
         raise click.ClickException(f"a user with e-mail {email} already exists")
     password = _read_password(prompt=False)
+    # The write lock is taken after the password was read (a prompt must not hold it).
+    begin_write(session)
     try:
         user = create_account(
             session,
@@ -195,7 +197,7 @@ def ensure_admin_command(email: str) -> None:
     from exchange_app.admin.operations import create_account
     from exchange_app.models import User
 
-    session = get_session()
+    session = write_session()
     admin = session.scalar(select(User).where(User.role == "admin", User.active.is_(True)).limit(1))
     if admin is not None:
         click.echo(f"An administrator account exists ({admin.email}); sign in with it.")
@@ -227,7 +229,7 @@ def demo_data_command(scale: int, force: bool, seed: int) -> None:
     """Add a synthetic dataset marked as demo data ([デモ], external ids demo-...)."""
     from exchange_app.services import demo_data
 
-    session = get_session()
+    session = write_session()
     with click.progressbar(length=100, label="Generating demo data") as bar:
         done = {"n": 0}
 

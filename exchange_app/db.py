@@ -121,12 +121,22 @@ def get_session() -> Session:
 def begin_write(session: Session) -> None:
     """End the session's read transaction and begin one that writes.
 
-    For a GET view that records something (an audit entry of a view): on SQLite a read
-    transaction that later writes fails at once ("database is locked") when another
-    request wrote in between; a transaction begun with ``BEGIN IMMEDIATE`` waits its turn.
+    Every writer that is not a state-changing request calls this before its first write:
+    a GET view that records something (an audit entry of a view or an export) right
+    before it adds the entry, a command that writes before it reads what it will change.
+    On SQLite a read transaction that later writes fails at once ("database is locked")
+    when another connection wrote in between; a transaction begun with ``BEGIN IMMEDIATE``
+    waits its turn (the busy timeout) like a form save does.
     """
     session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def write_session() -> Session:
+    """The current session in a transaction that writes (for commands that write)."""
+    session = get_session()
+    begin_write(session)
+    return session
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -50,8 +50,16 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
 
-    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=_env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+    # Sign-in throttling (never a hard lock-out): after this many failures of an account,
+    # or from one client address (any accounts), each next attempt waits 2, 4, 8 ... seconds
+    # up to the cap. Failures older than the window no longer count and are deleted.
+    LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 5)
+    LOGIN_ADDRESS_FREE_FAILURES = _env_int("LOGIN_ADDRESS_FREE_FAILURES", 20)
+    LOGIN_MAX_DELAY = timedelta(seconds=_env_int("LOGIN_MAX_DELAY_SECONDS", 900))
+    LOGIN_FAILURE_WINDOW = timedelta(hours=_env_int("LOGIN_FAILURE_WINDOW_HOURS", 24))
+    # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted
+    # (werkzeug's ProxyFix); 0: the client is the connection's address, headers ignored.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -108,15 +108,6 @@ def test_next_parameter_only_redirects_within_the_site(client, make_user) -> Non
         client.post("/auth/logout")
 
 
-def test_too_many_failures_lock_the_account_for_a_while(client, make_user, app) -> None:
-    user = make_user("staff")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        client.post("/auth/login", data={"email": user.email, "password": "wrong password!!"})
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 401
-    assert "分待ってから" in response.get_data(as_text=True)
-
-
 class TestWithCsrf:
     @pytest.fixture
     def app_config(self) -> dict:

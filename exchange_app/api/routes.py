@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from exchange_app.api import bp
 from exchange_app.api.forms import NewTokenForm, RevokeTokenForm
 from exchange_app.auth.permissions import READ_RECORDS, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.indicators import queries
 from exchange_app.services import api_tokens
 
@@ -27,6 +27,7 @@ def indicators() -> Response | tuple[Response, int]:
     body = queries.indicator_report(session, year).as_json()
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
+        begin_write(session)
         api_tokens.mark_used(session, header.removeprefix("Bearer ").strip())
         session.commit()
     return jsonify(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -33,8 +34,21 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+def wait_message(seconds: int) -> str:
+    """How long a throttled sign-in must wait, in seconds or (from two minutes) minutes."""
+    if seconds < 120:
+        return _(
+            "Too many failed attempts. Please wait %(seconds)s seconds and try again.",
+            seconds=seconds,
+        )
+    return _(
+        "Too many failed attempts. Please wait %(minutes)s minutes and try again.",
+        minutes=math.ceil(seconds / 60),
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show the sign-in form; on success start a fresh server-side session."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -47,24 +61,21 @@ def login() -> str | Response | tuple[str, int]:
             form.email.data or "",
             form.password.data or "",
             remote_addr=request.remote_addr,
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            window=current_app.config["LOGIN_FAILURE_WINDOW"],
+            throttle=accounts.Throttle.from_config(current_app.config),
         )
         if result.user is None:
             db.commit()
             security_event(
-                "login_failed", email=form.email.data, throttled=bool(result.wait_seconds)
+                "login_failed",
+                email=form.email.data,
+                throttled=bool(result.wait_seconds),
+                wait_seconds=result.wait_seconds,
             )
             if result.wait_seconds:
-                minutes = max(1, (result.wait_seconds + 59) // 60)
-                form.email.errors.append(
-                    _(
-                        "Too many failed attempts. Please wait %(minutes)s minutes and try again.",
-                        minutes=minutes,
-                    )
-                )
-            else:
-                form.password.errors.append(_("The e-mail address or password is not correct."))
+                form.email.errors.append(wait_message(result.wait_seconds))
+                page = render_template("auth/login.html", form=form, next=next_url)
+                return page, 429, {"Retry-After": str(result.wait_seconds)}
+            form.password.errors.append(_("The e-mail address or password is not correct."))
             return render_template("auth/login.html", form=form, next=next_url), 401
         token = accounts.start_session(
             db, result.user, remote_addr=request.remote_addr, user_agent=request.user_agent.string

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session, write_session
 from exchange_app.importing import apply_plan, plan_import
 from exchange_app.importing.spreadsheets import export_bytes
 from exchange_app.imports.kinds import KINDS, get_kind
@@ -34,7 +34,8 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
     """Import FILE (.xlsx or .csv) as KIND; a wrong row: errors printed, nothing written, exit 1."""
     with open(file, "rb") as handle:
         content = handle.read()
-    session = get_session()
+    # An import plans against what it will change: it holds the write lock from the start.
+    session = get_session() if dry_run else write_session()
     with force_locale(lang):
         import_kind = get_kind(kind)
         plan = plan_import(session, import_kind, os.path.basename(file), content)
@@ -110,6 +111,7 @@ def export_command(
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
     if spec.personal:
+        begin_write(session)
         audit.record(
             session,
             AuditAction.EXPORT,

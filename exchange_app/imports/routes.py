@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from exchange_app import current_language
 from exchange_app.auth.permissions import PERSONAL_DATA, WRITE_RECORDS, can, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.forms import choices_from
 from exchange_app.importing import apply_plan, plan_import, uploads
 from exchange_app.importing.spreadsheets import export_bytes, template_bytes
@@ -232,6 +232,7 @@ def export(kind_key: str) -> Response:
         substitutions=substituted,
     )
     if kind.personal:
+        begin_write(session)
         audit.record(
             session,
             AuditAction.EXPORT,

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from exchange_app import current_language
 from exchange_app.auth.permissions import CONFIRM_INDICATORS, WRITE_RECORDS, can, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.indicators import bp, operations, queries
 from exchange_app.indicators.forms import ConfirmYearForm, IndicatorValueForm, RefreezeForm
 from exchange_app.models import Indicator
@@ -277,6 +277,7 @@ def export() -> Response | tuple[str, int]:
     session = get_session()
     report = queries.indicator_report(session, year)
     headers, rows = queries.export_rows(report, current_language())
+    begin_write(session)
     audit.record(session, "export", "indicator_year", None, summary=f"indicators {year}")
     session.commit()
     label = wareki_fiscal_year(year)

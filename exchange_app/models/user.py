@@ -83,12 +83,17 @@ class ApiToken(Base):
 
 
 class LoginFailure(Base):
-    """One failed sign-in, kept in the database so every worker sees the same count."""
+    """One failed sign-in, kept in the database so every app server sees the same count.
+
+    Counted by account (``email``) and by client address for the sign-in throttle; the
+    account's rows go at its next successful sign-in, everyone's once older than the window.
+    """
 
     __tablename__ = "login_failures"
     __table_args__ = (
         Index("ix_login_failures_email_occurred_at", "email", "occurred_at"),
         Index("ix_login_failures_remote_addr_occurred_at", "remote_addr", "occurred_at"),
+        Index("ix_login_failures_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.records.exports import export_headers, export_rows
 from exchange_app.records.filters import legacy_query
 from exchange_app.records.kind import RecordKind
@@ -149,6 +149,7 @@ def export_list(
     )
     entry = dict(audit_entry(file_format, len(rows)))
     entry["changes"] = {**entry.get("changes", {}), **exports.substitution_audit(substituted)}
+    begin_write(session)
     audit.record(session, AuditAction.EXPORT, kind.entity_type, None, **entry)
     session.commit()
     return response

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from exchange_app.db import utcnow
@@ -112,39 +115,86 @@ def set_active(session: Session, user: User, active: bool) -> None:
 # --- throttling -------------------------------------------------------------
 
 
-def recent_failures(session: Session, email: str, window: timedelta) -> int:
-    """Failed sign-ins for this address within the window (shared by all workers)."""
-    since = utcnow() - window
-    return (
-        session.scalar(
-            select(func.count(LoginFailure.id)).where(
-                LoginFailure.email == normalise_email(email), LoginFailure.occurred_at >= since
-            )
+@dataclass(frozen=True)
+class Throttle:
+    """How sign-in failures slow down the next attempts (from the app's settings)."""
+
+    free_failures: int  # of one account before attempts must wait
+    address_free_failures: int  # from one client address, any accounts
+    max_delay: timedelta
+    window: timedelta  # failures older than this no longer count
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Throttle:
+        return cls(
+            free_failures=config["LOGIN_FREE_FAILURES"],
+            address_free_failures=config["LOGIN_ADDRESS_FREE_FAILURES"],
+            max_delay=config["LOGIN_MAX_DELAY"],
+            window=config["LOGIN_FAILURE_WINDOW"],
         )
-        or 0
-    )
 
 
-def retry_after(session: Session, email: str, max_failures: int, window: timedelta) -> int:
-    """Seconds to wait before the next attempt, or 0 if sign-in may be tried now."""
-    since = utcnow() - window
-    times = list(
-        session.scalars(
-            select(LoginFailure.occurred_at)
-            .where(LoginFailure.email == normalise_email(email), LoginFailure.occurred_at >= since)
-            .order_by(LoginFailure.occurred_at.desc())
-            .limit(max_failures)
-        )
-    )
-    if len(times) < max_failures:
+def throttle_delay(failures: int, free: int, cap_seconds: int) -> int:
+    """Seconds the next attempt waits after ``failures``: none up to ``free``, then 2, 4, 8 ...
+
+    The delay doubles with each further failure and never exceeds ``cap_seconds``.
+    """
+    if failures < free:
         return 0
-    oldest_counted = times[-1]
-    return max(1, int((oldest_counted + window - utcnow()).total_seconds()))
+    return int(min(cap_seconds, 2 ** min(failures - free + 1, 32)))
 
 
-def record_failure(session: Session, email: str, remote_addr: str | None) -> None:
-    """Remember one failed sign-in."""
-    session.add(LoginFailure(email=normalise_email(email)[:254], remote_addr=remote_addr))
+def _wait_after(session: Session, condition: Any, free: int, throttle: Throttle) -> int:
+    """Seconds still to wait for the failures matching ``condition`` within the window."""
+    now = utcnow()
+    count, last = session.execute(
+        select(func.count(LoginFailure.id), func.max(LoginFailure.occurred_at)).where(
+            condition, LoginFailure.occurred_at >= now - throttle.window
+        )
+    ).one()
+    delay = throttle_delay(count, free, int(throttle.max_delay.total_seconds()))
+    if not delay or last is None:
+        return 0
+    return max(0, math.ceil((last + timedelta(seconds=delay) - now).total_seconds()))
+
+
+def retry_after(session: Session, email: str, remote_addr: str | None, throttle: Throttle) -> int:
+    """Seconds before the account or the address may try again (0: now).
+
+    State is in the database, so every worker and app server applies the same delay.
+    """
+    wait = _wait_after(
+        session, LoginFailure.email == normalise_email(email), throttle.free_failures, throttle
+    )
+    if remote_addr:
+        wait = max(
+            wait,
+            _wait_after(
+                session,
+                LoginFailure.remote_addr == remote_addr[:64],
+                throttle.address_free_failures,
+                throttle,
+            ),
+        )
+    return wait
+
+
+def record_failure(
+    session: Session, email: str, remote_addr: str | None, window: timedelta
+) -> None:
+    """Remember one failed sign-in; forget everyone's failures older than the window."""
+    session.execute(delete(LoginFailure).where(LoginFailure.occurred_at < utcnow() - window))
+    session.add(
+        LoginFailure(
+            email=normalise_email(email)[:254],
+            remote_addr=remote_addr[:64] if remote_addr else None,
+        )
+    )
+
+
+def clear_failures(session: Session, email: str) -> None:
+    """A successful sign-in: the account's failures no longer count."""
+    session.execute(delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
 
 
 @dataclass
@@ -161,24 +211,28 @@ def authenticate(
     password: str,
     *,
     remote_addr: str | None,
-    max_failures: int,
-    window: timedelta,
+    throttle: Throttle,
 ) -> SignInResult:
-    """Check e-mail and password, respecting the failure limit; records failures."""
-    wait = retry_after(session, email, max_failures, window)
+    """Check e-mail and password unless the account or address must wait; records failures.
+
+    An attempt made while it must wait is refused without looking at the password (and
+    is not counted); a success resets the account's count.
+    """
+    wait = retry_after(session, email, remote_addr, throttle)
     if wait:
         return SignInResult(user=None, wait_seconds=wait)
     user = find_user_by_email(session, email)
     if user is None:
         # Spend the same time as a real check so that timing does not reveal accounts.
         verify_password(_DUMMY_HASH, password)
-        record_failure(session, email, remote_addr)
+        record_failure(session, email, remote_addr, throttle.window)
         return SignInResult(user=None)
     if not verify_password(user.password_hash, password) or not user.active:
-        record_failure(session, email, remote_addr)
+        record_failure(session, email, remote_addr, throttle.window)
         return SignInResult(user=None)
     if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    clear_failures(session, email)
     return SignInResult(user=user)
 
 

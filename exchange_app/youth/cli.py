@@ -7,7 +7,7 @@ from datetime import date, datetime
 import click
 from flask.cli import with_appcontext
 
-from exchange_app.db import get_db, get_session
+from exchange_app.db import begin_write, get_db, get_session
 from exchange_app.services.dates import today_in_japan
 from exchange_app.youth import operations, queries
 
@@ -40,6 +40,8 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
     if not yes and not click.confirm("Continue?", default=False):
         click.echo("Nothing changed.")
         return
+    # The write lock is taken after the confirmation (a prompt must not hold it).
+    begin_write(session)
     count = operations.purge_personal_data(session, day)
     session.commit()
     compacted = operations.compact_storage(get_db().engine)

@@ -365,6 +365,7 @@ def participants_export(program_id: int) -> Any:
     program = found(queries.get_program(session, program_id))
     participants = queries.program_participants(session, program.id)
     rows = participant_list_rows(participants)
+    begin_write(session)
     operations.record_participant_export(session, program, participants)
     session.commit()
     return exports.table_download(

@@ -1,4 +1,4 @@
-"""ASVS V2 (authentication): password storage, policy and the sign-in failure limit."""
+"""ASVS V2 (authentication): password storage, policy and sign-in throttling."""
 
 from __future__ import annotations
 
@@ -91,20 +91,20 @@ def attempt(client, email, password):
     return client.post("/auth/login", data={"email": email, "password": password})
 
 
-def test_ten_failures_then_even_the_right_password_must_wait(client, make_user, db):
+def test_after_five_failures_even_the_right_password_must_wait(client, make_user, db):
     user = make_user("viewer")
-    for _ in range(10):
+    for _ in range(5):
         assert attempt(client, user.email, "wrong password guess").status_code == 401
     response = attempt(client, user.email, PASSWORD)
-    assert response.status_code == 401
+    assert response.status_code == 429
     assert THROTTLED in response.get_data(as_text=True)
     count = db.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.email == user.email))
-    assert count == 10, "failures are kept in the database (shared by every worker)"
+    assert count == 5, "failures are kept in the database (shared by every worker)"
 
 
-def test_nine_failures_still_let_the_right_password_in(client, make_user):
+def test_four_failures_still_let_the_right_password_in(client, make_user):
     user = make_user("viewer")
-    for _ in range(9):
+    for _ in range(4):
         attempt(client, user.email, "wrong password guess")
     assert attempt(client, user.email, PASSWORD).status_code == 302
 
@@ -142,9 +142,17 @@ def test_the_limit_holds_for_a_new_process(tmp_path):
                     session, email=email, display_name="T", role="viewer", password=PASSWORD
                 )
             for _ in range(10):
-                accounts.record_failure(session, "throttled@example.org", "192.0.2.1")
+                accounts.record_failure(
+                    session, "throttled@example.org", "192.0.2.1", timedelta(hours=24)
+                )
             session.commit()
-            wait = accounts.retry_after(session, "throttled@example.org", 10, timedelta(minutes=15))
+            throttle = accounts.Throttle(
+                free_failures=5,
+                address_free_failures=20,
+                max_delay=timedelta(minutes=15),
+                window=timedelta(hours=24),
+            )
+            wait = accounts.retry_after(session, "throttled@example.org", None, throttle)
             assert 0 < wait <= 15 * 60
 
         def sign_in_elsewhere(email: str) -> str:
@@ -153,7 +161,7 @@ def test_the_limit_holds_for_a_new_process(tmp_path):
                 cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=120,
             ).stdout.strip()
 
-        assert sign_in_elsewhere("THROTTLED@example.org") == "401"
+        assert sign_in_elsewhere("THROTTLED@example.org") == "429"
         assert sign_in_elsewhere("fine@example.org") == "302"
     finally:
         engine.dispose()
@@ -161,8 +169,8 @@ def test_the_limit_holds_for_a_new_process(tmp_path):
 
 
 def test_unknown_accounts_are_throttled_too(client):
-    for _ in range(10):
+    for _ in range(5):
         attempt(client, "nobody@example.org", "guess guess guess")
     response = attempt(client, "nobody@example.org", "guess guess guess")
-    assert response.status_code == 401
+    assert response.status_code == 429
     assert THROTTLED in response.get_data(as_text=True)
