@@ -15,6 +15,7 @@ from flask import (
     Flask,
     abort,
     flash,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -181,6 +182,8 @@ def _init_login(app: Flask) -> None:
         )
         if api_token is None or not api_token.user.active:
             return None
+        # Only this marks a request as signed in by token; a header alone proves nothing.
+        g.signed_in_by_token = True
         return api_token.user
 
 
@@ -213,8 +216,8 @@ def _init_request_hooks(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if current_user.is_authenticated:
-            if request.headers.get("Authorization", "").startswith("Bearer "):
-                return None
+            if g.get("signed_in_by_token"):
+                return None  # a token request has no cookie session to keep alive
             now = database.utcnow()
             if accounts.session_expired_by_idle(
                 session.get(LAST_SEEN_KEY), now, app.config["SESSION_IDLE_TIMEOUT"]
