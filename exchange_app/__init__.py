@@ -37,8 +37,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from exchange_app import converters, paths, settings
 from exchange_app import db as database
-from exchange_app import paths, settings
 
 # Feature blueprints, each a package with ``bp`` in its __init__.
 BLUEPRINTS = (
@@ -96,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_error_handlers(app)
     _init_templates(app)
 
+    converters.init_app(app)  # before any route is registered
     for name in BLUEPRINTS:
         module = importlib.import_module(f"exchange_app.{name}")
         app.register_blueprint(module.bp)
