@@ -30,9 +30,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -151,8 +149,8 @@ def current_language() -> str:
 
 def _init_login(app: Flask) -> None:
     from exchange_app.auth.routes import SESSION_TOKEN_KEY
-    from exchange_app.models import ApiToken, User
-    from exchange_app.services import accounts
+    from exchange_app.models import User
+    from exchange_app.services import accounts, api_tokens
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -175,16 +173,14 @@ def _init_login(app: Flask) -> None:
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
             return None
-        token_hash = accounts._token_hash(header.removeprefix("Bearer ").strip())
-        api_token = database.get_session().scalar(
-            select(ApiToken)
-            .options(joinedload(ApiToken.user))
-            .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+        api_token = api_tokens.live_token(
+            database.get_session(), header.removeprefix("Bearer ").strip()
         )
-        if api_token is None or not api_token.user.active:
+        if api_token is None:
             return None
         # Only this marks a request as signed in by token; a header alone proves nothing.
         g.signed_in_by_token = True
+        g.api_token = api_token
         return api_token.user
 
 

@@ -49,6 +49,8 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # A personal API token stops working this long after it was created.
+    API_TOKEN_LIFETIME = timedelta(days=_env_int("API_TOKEN_DAYS", 365))
 
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_FAILURE_WINDOW = timedelta(minutes=_env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
