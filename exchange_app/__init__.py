@@ -15,6 +15,7 @@ from flask import (
     Flask,
     abort,
     flash,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -29,16 +30,14 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from exchange_app import converters, paths, settings
 from exchange_app import db as database
-from exchange_app import paths, settings
 
 # Feature blueprints, each a package with ``bp`` in its __init__.
 BLUEPRINTS = (
@@ -101,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_error_handlers(app)
     _init_templates(app)
 
+    converters.init_app(app)  # before any route is registered
     for name in BLUEPRINTS:
         module = importlib.import_module(f"exchange_app.{name}")
         app.register_blueprint(module.bp)
@@ -155,8 +155,8 @@ def current_language() -> str:
 
 def _init_login(app: Flask) -> None:
     from exchange_app.auth.routes import SESSION_TOKEN_KEY
-    from exchange_app.models import ApiToken, User
-    from exchange_app.services import accounts
+    from exchange_app.models import User
+    from exchange_app.services import accounts, api_tokens
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -179,14 +179,14 @@ def _init_login(app: Flask) -> None:
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
             return None
-        token_hash = accounts._token_hash(header.removeprefix("Bearer ").strip())
-        api_token = database.get_session().scalar(
-            select(ApiToken)
-            .options(joinedload(ApiToken.user))
-            .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+        api_token = api_tokens.live_token(
+            database.get_session(), header.removeprefix("Bearer ").strip()
         )
-        if api_token is None or not api_token.user.active:
+        if api_token is None:
             return None
+        # Only this marks a request as signed in by token; a header alone proves nothing.
+        g.signed_in_by_token = True
+        g.api_token = api_token
         return api_token.user
 
 
@@ -219,8 +219,8 @@ def _init_request_hooks(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if current_user.is_authenticated:
-            if request.headers.get("Authorization", "").startswith("Bearer "):
-                return None
+            if g.get("signed_in_by_token"):
+                return None  # a token request has no cookie session to keep alive
             now = database.utcnow()
             if accounts.session_expired_by_idle(
                 session.get(LAST_SEEN_KEY), now, app.config["SESSION_IDLE_TIMEOUT"]

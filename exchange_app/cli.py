@@ -159,13 +159,9 @@ def users_create(email: str, role: str, display_name: str | None) -> None:
             summary="created from the command line",
         )
     except accounts.PasswordPolicyError as error:
-        raise click.ClickException(
-            {
-                "too_short": f"password too short (at least {accounts.MIN_PASSWORD_LENGTH})",
-                "too_long": "password too long",
-                "too_common": "password too common; choose another",
-            }[str(error)]
-        ) from error
+        from exchange_app.services.passwords_messages import password_policy_message
+
+        raise click.ClickException(password_policy_message(str(error))) from error
     session.commit()
     click.echo(f"created {user.email} ({user.role})")
 

@@ -16,6 +16,8 @@ from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine,
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from exchange_app import paths
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -60,6 +62,17 @@ def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = 15000, **kwargs:
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)
 
+    database_file = parsed.database or ""
+    if (
+        database_file not in ("", ":memory:")
+        and not database_file.startswith("file:")
+        and os.path.isdir(os.path.dirname(os.path.abspath(database_file)))
+    ):
+        # The file holds personal data: owner-only, and so are the -wal and -shm files
+        # SQLite makes beside it (with the database file's mode).
+        for suffix in ("", "-wal", "-shm"):
+            if suffix == "" or os.path.exists(database_file + suffix):
+                paths.private_file(database_file + suffix)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

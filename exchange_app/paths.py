@@ -43,3 +43,18 @@ def instance_path() -> Path:
     if root is not None:
         return root / "instance"
     return Path(platformdirs.user_data_dir("exchange_app", appauthor=False)).resolve()
+
+
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_file(path: str | os.PathLike[str]) -> None:
+    """Make sure ``path`` exists readable and writable by its owner only (mode 0600): an
+    empty file is created if there is none, and a looser mode is tightened.
+
+    For files that may hold personal data (the SQLite database, backups) before anything
+    writes to them; SQLite gives its -wal and -shm files the mode of the database file.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.close(fd)
+    os.chmod(path, PRIVATE_FILE_MODE)

@@ -49,6 +49,8 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # A personal API token stops working this long after it was created.
+    API_TOKEN_LIFETIME = timedelta(days=_env_int("API_TOKEN_DAYS", 365))
 
     # Sign-in throttling (never a hard lock-out): after this many failures of an account,
     # or from one client address (any accounts), each next attempt waits 2, 4, 8 ... seconds

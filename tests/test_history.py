@@ -396,3 +396,68 @@ def test_a_request_waits_for_the_same_document_being_laid_out_elsewhere(
     response = client.get("/history/guilin/pdf?ordinal=50&language=en")
     worker.join()
     assert response.data == b"%PDF-from-the-other-worker"
+
+
+def _lock_of(app, db, tmp_path, monkeypatch) -> tuple[str, str]:
+    from exchange_app.history import document
+
+    app.config["HISTORY_PDF_CACHE"] = True
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with app.test_request_context():
+        history = history_service.build_history(db, guilin(db), 50)
+        html = document.render_document_html(history, "en")
+        path, _prefix = document._cache_path(history, "en", html)
+    (tmp_path / "history-pdf").mkdir()
+    return path, f"{path}.lock"
+
+
+def _a_finished_process_id() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("left_by", ["a process that has ended", "an older version"])
+def test_a_stale_lock_is_taken_over_at_once(
+    app, db, client, auth, records, tmp_path, monkeypatch, left_by
+):
+    import socket
+
+    path, lock = _lock_of(app, db, tmp_path, monkeypatch)
+    with open(lock, "w") as handle:
+        if left_by == "a process that has ended":
+            handle.write(f"{socket.gethostname()} {_a_finished_process_id()}\n")
+    if left_by == "an older version":  # an empty lock, a minute old
+        os.utime(lock, (time.time() - 60, time.time() - 60))
+    auth.login("viewer")
+    started = time.monotonic()
+    response = client.get("/history/guilin/pdf?ordinal=50&language=en")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert time.monotonic() - started < 30  # no waiting out the 120 s
+    assert os.path.exists(path) and not os.path.exists(lock)
+
+
+def test_a_lock_held_by_a_live_process_is_waited_for(
+    app, db, client, auth, records, tmp_path, monkeypatch
+):
+    import socket
+
+    path, lock = _lock_of(app, db, tmp_path, monkeypatch)
+    with open(lock, "w") as handle:
+        handle.write(f"{socket.gethostname()} {os.getpid()}\n")
+
+    def other_worker_finishes() -> None:
+        time.sleep(1)
+        with open(path, "wb") as handle:
+            handle.write(b"%PDF-from-the-other-worker")
+        os.remove(lock)
+
+    worker = threading.Thread(target=other_worker_finishes)
+    worker.start()
+    auth.login("viewer")
+    response = client.get("/history/guilin/pdf?ordinal=50&language=en")
+    worker.join()
+    assert response.data == b"%PDF-from-the-other-worker"

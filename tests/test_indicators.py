@@ -102,6 +102,36 @@ def test_coordinator_sees_the_names_behind_5b(db: Session, client: Any, auth: An
     assert "佐藤" in page
 
 
+def test_the_names_behind_5b_are_audited_once_per_programme_shown(
+    db: Session, client: Any, auth: Any
+) -> None:
+    first = make_program(db, start_date=date(2024, 7, 1))
+    second = make_program(db, start_date=date(2024, 9, 1))
+    make_participant(db, first, family_name="佐藤")
+    make_participant(db, first, family_name="鈴木")
+    make_participant(db, second, family_name="高橋")
+    db.commit()
+    user = auth.login("coordinator")
+    assert "佐藤" in client.get("/indicators/5b/2024/records").get_data(as_text=True)
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "view").order_by(AuditEntry.entity_id)
+    ).all()
+    assert [(e.entity_type, e.entity_id, e.user_id) for e in entries] == [
+        ("youth_program", first.id, user.id),
+        ("youth_program", second.id, user.id),
+    ]
+
+
+def test_5b_records_without_names_are_not_audited_as_views(
+    db: Session, client: Any, auth: Any
+) -> None:
+    make_participant(db, make_program(db, start_date=date(2024, 7, 1)), family_name="佐藤")
+    db.commit()
+    auth.login("staff")
+    assert client.get("/indicators/5b/2024/records").status_code == 200
+    assert not db.scalars(select(AuditEntry).where(AuditEntry.action == "view")).all()
+
+
 def test_3b_records_page_lists_exactly_the_records_counted(
     db: Session, client: Any, auth: Any
 ) -> None:

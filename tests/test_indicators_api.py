@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -138,3 +139,73 @@ def test_a_user_cannot_revoke_someone_elses_token(
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
     db.expire_all()
     assert db.get(ApiToken, token.id).revoked_at is None
+
+
+# --- token expiry -----------------------------------------------------------------------
+
+
+def api_get(client: Any, secret: str) -> Any:
+    return client.get(
+        "/api/v1/indicators?year=2024", headers={"Authorization": f"Bearer {secret}"}
+    )
+
+
+def test_a_new_token_expires_a_year_after_it_is_created(db: Session, make_user: Any) -> None:
+    from exchange_app.db import utcnow
+    from exchange_app.services import api_tokens
+
+    token, _secret = api_tokens.create_token(db, make_user("viewer").id, "script")
+    remaining = token.expires_at - utcnow()
+    assert timedelta(days=364) < remaining <= timedelta(days=365)
+
+
+@pytest.mark.parametrize("app_config", [{"API_TOKEN_LIFETIME": timedelta(days=30)}])
+def test_the_token_lifetime_is_configurable(
+    db: Session, client: Any, auth: Any
+) -> None:
+    from exchange_app.db import utcnow
+
+    user = auth.login("viewer")
+    assert client.post("/account/api-tokens", data={"name": "monthly"}).status_code == 201
+    token = db.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+
+
+def test_an_expired_token_is_refused_on_the_api(
+    app: Any, db: Session, make_user: Any
+) -> None:
+    from exchange_app.db import utcnow
+    from exchange_app.services import api_tokens
+
+    token, secret = api_tokens.create_token(db, make_user("viewer").id, "old script")
+    db.commit()
+    client = app.test_client()
+    assert api_get(client, secret).status_code == 200
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    assert api_get(client, secret).status_code == 401
+
+
+def test_the_tokens_page_shows_last_use_and_expiry(
+    app: Any, db: Session, client: Any, auth: Any
+) -> None:
+    from exchange_app.db import utcnow
+    from exchange_app.services import api_tokens
+
+    user = auth.login("viewer")
+    used, secret = api_tokens.create_token(db, user.id, "used script")
+    expired, _ = api_tokens.create_token(db, user.id, "expired script")
+    expired.expires_at = utcnow() - timedelta(days=1)
+    db.commit()
+    assert api_get(app.test_client(), secret).status_code == 200
+    db.expire_all()
+    assert db.get(ApiToken, used.id).last_used_at is not None
+    page = client.get("/account/api-tokens?lang=en").get_data(as_text=True)
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    used_row = next(row for row in rows if "used script" in row)
+    expired_row = next(row for row in rows if "expired script" in row)
+    assert "Never" not in used_row and "Active" in used_row
+    expiry_year = str((utcnow() + timedelta(days=365)).year)
+    assert expiry_year in re.search(r'api-token-expires">([^<]*)<', used_row).group(1)
+    assert "Expired" in expired_row and "Revoke" not in expired_row
+    assert "Never" in expired_row

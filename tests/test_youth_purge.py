@@ -83,14 +83,16 @@ def database_text(db: Session) -> str:
     return "\n".join(parts)
 
 
-def test_purge_keeps_every_count_and_removes_every_personal_field(db: Session) -> None:
+def test_purge_keeps_every_count_and_removes_every_personal_field(
+    app: Flask, db: Session
+) -> None:
     arranged = arrange(db)
     program_ids = [p.id for p in arranged["programs"]]
     before = all_counts(db, program_ids)
     assert before["5b"][2024] == 2 and before["unique"][2024] == 1  # 延べ 2, one person
 
     assert queries.purge_preview(db, date(2025, 4, 1)).participants == 5
-    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 5
+    assert operations.purge_personal_data(db, date(2025, 4, 1), app.instance_path) == 5
     db.commit()
     db.expire_all()
 
@@ -110,7 +112,7 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(db: Session) -
     for value in PURGED_VALUES.values():
         assert value not in text, value
     assert "残留" in text
-    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 0
+    assert operations.purge_personal_data(db, date(2025, 4, 1), app.instance_path) == 0
 
 
 def test_purge_command_reports_and_asks_before_changing(app: Flask, db: Session) -> None:
@@ -134,6 +136,34 @@ def test_purge_command_reports_and_asks_before_changing(app: Flask, db: Session)
     assert "No participant records" in again.output
     bad = runner.invoke(args=["purge-personal-data", "--before", "01/04/2025", "--yes"])
     assert bad.exit_code != 0
+
+
+@pytest.mark.parametrize("before", ["2025-04-01", "2000-01-01"])
+def test_purge_command_discards_every_pending_upload(
+    app: Flask, db: Session, before: str
+) -> None:
+    from exchange_app.importing import uploads
+
+    arrange(db)
+    token = uploads.save_upload(
+        app.instance_path, "participants", "参加者.xlsx", "消去田 秘子".encode(), user_id=1
+    )
+    done = app.test_cli_runner().invoke(args=["purge-personal-data", "--before", before, "--yes"])
+    assert done.exit_code == 0, done.output
+    assert uploads.load_upload(app.instance_path, token, 1) is None
+    assert os.listdir(uploads.upload_dir(app.instance_path)) == []
+
+
+def test_admin_purge_discards_pending_uploads(
+    app: Flask, client: Any, auth: Any, db: Session
+) -> None:
+    from exchange_app.importing import uploads
+
+    arrange(db)
+    token = uploads.save_upload(app.instance_path, "participants", "a.xlsx", b"x", user_id=1)
+    auth.login("admin")
+    client.post("/youth/purge", data={"before": "2025-04-01", "confirm": "yes"})
+    assert uploads.load_upload(app.instance_path, token, 1) is None
 
 
 def test_admin_screen_previews_then_purges_on_confirmation(

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +20,7 @@ from werkzeug.wrappers import Response
 from exchange_app.api import bp
 from exchange_app.api.forms import NewTokenForm, RevokeTokenForm
 from exchange_app.auth.permissions import READ_RECORDS, requires
-from exchange_app.db import begin_write, get_session
+from exchange_app.db import begin_write, get_session, utcnow
 from exchange_app.indicators import queries
 from exchange_app.services import api_tokens
 
@@ -25,10 +35,9 @@ def indicators() -> Response | tuple[Response, int]:
         return jsonify(error=400, message=str(error)), 400
     session = get_session()
     body = queries.indicator_report(session, year).as_json()
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    if g.get("api_token") is not None:
         begin_write(session)
-        api_tokens.mark_used(session, header.removeprefix("Bearer ").strip())
+        api_tokens.mark_used(session, g.api_token)
         session.commit()
     return jsonify(body)
 
@@ -41,7 +50,12 @@ def tokens() -> str | tuple[str, int]:
     secret = None
     status = 200
     if form.validate_on_submit():
-        _token, secret = api_tokens.create_token(session, current_user.id, form.name.data or "")
+        _token, secret = api_tokens.create_token(
+            session,
+            current_user.id,
+            form.name.data or "",
+            current_app.config["API_TOKEN_LIFETIME"],
+        )
         session.commit()
         form = NewTokenForm(formdata=None)
         status = 201
@@ -51,6 +65,8 @@ def tokens() -> str | tuple[str, int]:
             form=form,
             revoke_form=RevokeTokenForm(),
             tokens=api_tokens.tokens_of(session, current_user.id),
+            now=utcnow(),
+            lifetime_days=current_app.config["API_TOKEN_LIFETIME"].days,
             secret=secret,
         ),
         status,

@@ -81,8 +81,12 @@ def history_command(
         history_service.check_language(language)
     except history_service.UnsupportedLanguage as error:
         raise click.ClickException(str(error)) from error
-    if ordinal is not None and (ordinal <= 0 or ordinal % anniversaries.STEP_YEARS):
-        raise click.ClickException("--ordinal must be a positive multiple of 5 (10, 15 ... 50)")
+    if ordinal is not None and not anniversaries.is_offered(city, ordinal, today_in_japan()):
+        offered = anniversaries.offered_ordinals(city, today_in_japan())
+        raise click.ClickException(
+            f"--ordinal must be one of {city.name_en}'s anniversaries: "
+            f"{', '.join(map(str, offered))}"
+        )
 
     started = time.perf_counter()
     click.echo(f"reading the records of {city.name_en} ...", err=True)

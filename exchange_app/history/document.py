@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -243,6 +244,8 @@ def _write_pdf(html: str, progress: Callable[[str], None] | None) -> bytes:
 # longest a request waits for a render of the same document already under way.
 LOCK_STALE_SECONDS = 300
 LOCK_WAIT_SECONDS = 120
+# A lock that names no owner (left by an older version, or cut short) is stale after this.
+LOCK_UNCLAIMED_SECONDS = 5
 # Histories with at least this many records are laid out ahead when their page is opened.
 PREPARE_FROM_RECORDS = 300
 
@@ -264,15 +267,67 @@ def _cache_path(history: History, language: str, html: str) -> tuple[str, str]:
     return os.path.join(folder, f"{prefix}{key}.pdf"), prefix
 
 
-def _take_lock(lock: str) -> bool:
-    """Create ``lock``; False if another render of the same document holds it."""
+def _lock_owner() -> str:
+    """What a lock says about its holder: the host and the process id."""
+    return f"{socket.gethostname()} {os.getpid()}\n"
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (assumed so where it cannot be told)."""
+    if os.name == "nt":  # os.kill would end the process there
+        return True
     try:
-        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+def _lock_is_stale(lock: str) -> bool:
+    """Whether ``lock`` may be taken over at once: its holder is gone (a process of this
+    host that no longer runs), it names no holder and is a few seconds old, or it is older
+    than any render takes."""
+    try:
+        age = time.time() - os.path.getmtime(lock)
+        with open(lock, encoding="utf-8", errors="replace") as handle:
+            owner = handle.read().split()
+    except OSError:
+        return False  # gone already: the next attempt takes it
+    if age > LOCK_STALE_SECONDS:
+        return True
+    if len(owner) != 2 or not owner[1].isdigit():
+        return age > LOCK_UNCLAIMED_SECONDS
+    host, pid = owner[0], int(owner[1])
+    return host == socket.gethostname() and not _process_alive(pid)
+
+
+def _take_lock(lock: str) -> bool:
+    """Create ``lock`` naming this process; False if another render of the same document
+    holds it. A stale lock (see ``_lock_is_stale``) is removed so that the next try wins."""
+    claim = f"{lock}.{os.getpid()}-{threading.get_ident()}.claim"
+    try:
+        with open(claim, "w", encoding="utf-8") as handle:
+            handle.write(_lock_owner())
+        os.chmod(claim, 0o600)
+        # A link appears complete or not at all: no reader ever sees an empty lock.
+        try:
+            os.link(claim, lock)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(_lock_owner())
     except FileExistsError:
-        with contextlib.suppress(OSError):
-            if time.time() - os.path.getmtime(lock) > LOCK_STALE_SECONDS:
+        if _lock_is_stale(lock):
+            with contextlib.suppress(OSError):
                 os.remove(lock)
         return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(claim)
     return True
 
 
@@ -288,6 +343,8 @@ def _cached_pdf(
         locked = _take_lock(lock)
         if locked or time.monotonic() > deadline:
             break
+        if not os.path.exists(lock):
+            continue  # a stale lock was just removed: take it now
         time.sleep(0.2)  # the same document is being laid out by another request
     if os.path.exists(path):
         if locked:

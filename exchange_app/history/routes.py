@@ -38,14 +38,19 @@ def _city_or_404(slug: str) -> PartnerCity:
     return city
 
 
-def _ordinal_arg() -> int | None:
-    """The anniversary asked for (?ordinal=50); None for the next one; 404 if not a milestone."""
+def _ordinal_arg(city: PartnerCity) -> int | None:
+    """The anniversary asked for (?ordinal=50); None for the next one; 404 unless it is one
+    of the partnership's anniversaries passed or soon to come (no history is laid out and
+    kept for an anniversary that will not be)."""
     raw = request.args.get("ordinal")
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) <= 0 or int(raw) % 5:
+    if not raw.isdigit() or len(raw) > 4:
         abort(404)
-    return int(raw)
+    ordinal = int(raw)
+    if not anniversaries.is_offered(city, ordinal, today_in_japan()):
+        abort(404)
+    return ordinal
 
 
 def _language(history: history_service.History) -> str:
@@ -85,7 +90,7 @@ def index() -> str:
 def report(slug: str) -> Any:
     """The history of a partnership for its next (or ?ordinal=) anniversary, as a page."""
     city = _city_or_404(slug)
-    history = history_service.build_history(get_session(), city, _ordinal_arg())
+    history = history_service.build_history(get_session(), city, _ordinal_arg(city))
     language = _language(history)
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
     document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
@@ -110,7 +115,7 @@ def pdf_seconds_estimate(records: int, language: str) -> int:
 def pdf(slug: str) -> Any:
     """The history as a print-ready A4 PDF with the Japanese font embedded."""
     city = _city_or_404(slug)
-    history = history_service.build_history(get_session(), city, _ordinal_arg())
+    history = history_service.build_history(get_session(), city, _ordinal_arg(city))
     language = _language(history)
     started = time.perf_counter()
     content = render_pdf(history, language)
@@ -129,7 +134,7 @@ def xlsx(slug: str) -> Any:
     """The records behind the history, one sheet per kind (an appendix for checking)."""
     city = _city_or_404(slug)
     session = get_session()
-    history = history_service.build_history(session, city, _ordinal_arg())
+    history = history_service.build_history(session, city, _ordinal_arg(city))
     language = _language(history)
     sheet_language = "en" if language == "en" else "ja"
     entries = history_service.all_entries(session, city, history.milestone)
@@ -147,7 +152,7 @@ def edit(slug: str) -> Any:
     """Edit the foreword, the records left out and the photo captions of a history."""
     session = get_session()
     city = _city_or_404(slug)
-    history = history_service.build_history(session, city, _ordinal_arg())
+    history = history_service.build_history(session, city, _ordinal_arg(city))
     ordinal = history.milestone.ordinal
     report = history.report
     entries = history_service.all_entries(session, city, history.milestone)

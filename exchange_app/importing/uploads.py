@@ -108,3 +108,16 @@ def purge_expired(instance_path: str) -> None:
                 os.remove(path)
         except OSError:
             continue
+
+
+def discard_all(instance_path: str) -> int:
+    """Remove every pending upload, whoever made it and however fresh (the retention purge:
+    an import waiting for confirmation may hold personal data); returns how many."""
+    folder = upload_dir(instance_path)
+    tokens = set()
+    for name in os.listdir(folder):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, name))
+            if name.endswith(".json"):
+                tokens.add(name)
+    return len(tokens)

@@ -27,8 +27,29 @@ from exchange_app.models import (
     Indicator,
     IndicatorValue,
     IndicatorValueRevision,
+    YouthProgram,
 )
 from exchange_app.services import audit
+from exchange_app.vocab import AuditAction, EntityType
+
+# --- looking at the records behind a figure ----------------------------------------
+
+
+def record_names_shown(
+    session: Session, indicator: Indicator, year: int, programs: list[YouthProgram]
+) -> None:
+    """Audit the participants' names a figure's records page showed: one view entry for each
+    programme on it."""
+    for program in programs:
+        audit.record(
+            session,
+            AuditAction.VIEW,
+            EntityType.YOUTH_PROGRAM,
+            program.id,
+            summary=f"participants counted toward {indicator.code} ({year})",
+        )
+    session.flush()
+
 
 # --- entering and confirming ---------------------------------------------------------
 

@@ -163,8 +163,7 @@ class IndicatorFigure:
 
     @property
     def record_type(self) -> str | None:
-        rule = COMPUTED_RULES.get(self.indicator.computed_rule or "")
-        return rule.record_type if rule else None
+        return record_type_of(self.indicator)
 
     @property
     def period(self) -> tuple[date, date]:
@@ -437,6 +436,12 @@ def promotions_with_ids(session: Session, ids: list[int]) -> list[Promotion]:
             .order_by(Promotion.start_date, Promotion.id)
         ).unique()
     )
+
+
+def record_type_of(indicator: Indicator) -> str | None:
+    """What the records behind a computed indicator are (``promotion``, ``participant``)."""
+    rule = COMPUTED_RULES.get(indicator.computed_rule or "")
+    return rule.record_type if rule else None
 
 
 def participations_by_program(

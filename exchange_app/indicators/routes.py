@@ -17,7 +17,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from exchange_app import current_language
-from exchange_app.auth.permissions import CONFIRM_INDICATORS, WRITE_RECORDS, can, requires
+from exchange_app.auth.permissions import (
+    CONFIRM_INDICATORS,
+    PERSONAL_DATA,
+    WRITE_RECORDS,
+    can,
+    log_personal_data_access,
+    requires,
+)
 from exchange_app.db import begin_write, get_session
 from exchange_app.indicators import bp, operations, queries
 from exchange_app.indicators.forms import ConfirmYearForm, IndicatorValueForm, RefreezeForm
@@ -101,6 +108,11 @@ def records(code: str, year: int) -> str | Response | tuple[str, int]:
     except queries.IndicatorInputError as error:
         return _bad_year(str(error))
     session = get_session()
+    # Coordinators see the participants' names: every look at them is audited, in a
+    # transaction that writes from the start (see begin_write).
+    shows_names = queries.record_type_of(indicator) == "participant" and can(PERSONAL_DATA)
+    if shows_names:
+        begin_write(session)
     figure = queries.indicator_report(session, year).figure(code)
     assert figure is not None
     context: dict[str, Any] = {
@@ -129,6 +141,16 @@ def records(code: str, year: int) -> str | Response | tuple[str, int]:
         )
         context["current_unique_persons"] = youth_5b_unique_persons(session, year)
     context["deleted_ids"] = [i for i in figure.removed_ids if i not in found]
+    if shows_names:
+        shown = {
+            program.id: program
+            for key in ("programs", "added", "removed")
+            for program, _people in context[key]
+        }
+        if shown:
+            log_personal_data_access()
+            operations.record_names_shown(session, indicator, year, list(shown.values()))
+            session.commit()
     return render_template("indicators/records.html", **context)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,6 +66,15 @@ class LoginSession(Base):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
+# How long a personal API token works unless the configuration says otherwise
+# (``API_TOKEN_LIFETIME``).
+DEFAULT_API_TOKEN_LIFETIME = timedelta(days=365)
+
+
+def _default_token_expiry() -> datetime:
+    return utcnow() + DEFAULT_API_TOKEN_LIFETIME
+
+
 class ApiToken(Base):
     """A personal token for the read-only API; only its hash is stored."""
 
@@ -78,8 +87,13 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_default_token_expiry)
 
     user: Mapped[User] = relationship()
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the token has stopped working by ``now``."""
+        return now >= self.expires_at
 
 
 class LoginFailure(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import secrets
 import unicodedata
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from exchange_app.db import utcnow
 from exchange_app.models import LoginFailure, LoginSession, User
@@ -25,6 +27,26 @@ from exchange_app.vocab import Role
 PASSWORD_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+# zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" for an online attack.
+MIN_PASSWORD_STRENGTH = 3
+ZXCVBN_MAX_LENGTH = 72
+# Words anyone would try first against this app: the city, its mascot, the app's names.
+CITY_WORDS = (
+    "kumamoto",
+    "kumamon",
+    "熊本",
+    "くまもと",
+    "クマモト",
+    "くまモン",
+    "熊本市",
+    "exchange_app",
+    "exchange",
+    "international",
+    "city",
+    "Kumamoto City International Exchange",
+    "国際交流",
+    "熊本市 国際交流管理",
+)
 
 
 class PasswordPolicyError(ValueError):
@@ -41,8 +63,18 @@ def normalise_password(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
+def password_strength(password: str, email: str | None = None) -> int:
+    """zxcvbn's guess of how hard ``password`` is to guess, 0 (at once) to 4; the city's and
+    the app's own words and the user's e-mail count for nothing."""
+    own_words = [*CITY_WORDS]
+    if email:
+        own_words += [email, *re.split(r"[@._+-]+", email)]
+    # zxcvbn reads at most 72 characters; a longer password is at least as strong as its start.
+    return int(zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=own_words)["score"])
+
+
 def check_password_policy(password: str, email: str | None = None) -> None:
-    """Refuse short, overlong and common passwords (ASVS 2.1)."""
+    """Refuse short, overlong, common and easily guessed passwords (ASVS 2.1)."""
     password = normalise_password(password)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordPolicyError("too_short")
@@ -53,6 +85,8 @@ def check_password_policy(password: str, email: str | None = None) -> None:
         raise PasswordPolicyError("too_common")
     if len(set(password)) < 4:
         raise PasswordPolicyError("too_common")
+    if password_strength(password, email) < MIN_PASSWORD_STRENGTH:
+        raise PasswordPolicyError("too_weak")
 
 
 def hash_password(password: str) -> str:

@@ -137,6 +137,21 @@ def next_milestone(city: PartnerCity, today: date) -> Milestone:
         ordinal += STEP_YEARS
 
 
+UPCOMING_OFFERED = 2
+
+
+def offered_ordinals(city: PartnerCity, today: date) -> list[int]:
+    """The anniversaries of ``city`` a history can be written for: every one passed and
+    the next ``UPCOMING_OFFERED`` to come."""
+    last = next_milestone(city, today).ordinal + STEP_YEARS * (UPCOMING_OFFERED - 1)
+    return list(range(STEP_YEARS, last + 1, STEP_YEARS))
+
+
+def is_offered(city: PartnerCity, ordinal: int, today: date) -> bool:
+    """Whether ``ordinal`` is one of ``city``'s anniversaries (see ``offered_ordinals``)."""
+    return ordinal in offered_ordinals(city, today)
+
+
 def milestones_of(city: PartnerCity, today: date, within_years: int) -> list[Milestone]:
     """The milestones of ``city`` from ``today`` up to the end of ``today.year + within_years``."""
     result = []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from exchange_app.db import utcnow
 from exchange_app.models import ApiToken
+from exchange_app.models.user import DEFAULT_API_TOKEN_LIFETIME
 from exchange_app.services import accounts, audit
 
 
@@ -23,26 +25,45 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
     )
 
 
-def create_token(session: Session, user_id: int, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user_id``; returns the record and the secret (never stored)."""
+def create_token(
+    session: Session, user_id: int, name: str, lifetime: timedelta = DEFAULT_API_TOKEN_LIFETIME
+) -> tuple[ApiToken, str]:
+    """A new token for ``user_id`` that works for ``lifetime``; returns the record and the
+    secret (never stored)."""
     secret = secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user_id, name=name.strip(), token_hash=accounts._token_hash(secret))
+    token = ApiToken(
+        user_id=user_id,
+        name=name.strip(),
+        token_hash=accounts._token_hash(secret),
+        expires_at=utcnow() + lifetime,
+    )
     session.add(token)
     session.flush()
     audit.record(session, "create", "api_token", token.id, summary=token.name, user_id=user_id)
     return token, secret
 
 
-def mark_used(session: Session, secret: str) -> None:
-    """Note when the live token ``secret`` was last used."""
+def live_token(session: Session, secret: str) -> ApiToken | None:
+    """The token whose secret is ``secret`` if it still works (not revoked, not expired, its
+    owner active), with its owner loaded."""
     token = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == accounts._token_hash(secret), ApiToken.revoked_at.is_(None)
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(
+            ApiToken.token_hash == accounts._token_hash(secret),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
         )
     )
-    if token is not None:
-        token.last_used_at = utcnow()
-        session.flush()
+    if token is None or not token.user.active:
+        return None
+    return token
+
+
+def mark_used(session: Session, token: ApiToken) -> None:
+    """Note that ``token`` was used just now."""
+    token.last_used_at = utcnow()
+    session.flush()
 
 
 def revoke_token(session: Session, user_id: int, token_id: int) -> ApiToken | None:

@@ -13,6 +13,8 @@ import subprocess
 
 from sqlalchemy.engine import make_url
 
+from exchange_app import paths
+
 
 class BackupError(RuntimeError):
     """A backup or restore that could not be done; the message says why."""
@@ -54,6 +56,7 @@ def backup(database_url: str, target: str) -> None:
         partial = target + ".partial"
         if os.path.exists(partial):
             os.remove(partial)
+        paths.private_file(partial)  # the copy holds personal data: owner-only
         destination = sqlite3.connect(partial)
         try:
             source.backup(destination)
@@ -65,6 +68,7 @@ def backup(database_url: str, target: str) -> None:
             raise BackupError("the copy failed its integrity check")
         os.replace(partial, target)
     elif backend == "postgresql":
+        paths.private_file(target)  # pg_dump keeps the mode of the file it overwrites
         result = subprocess.run(  # noqa: S603 - fixed program, no shell
             [
                 _tool("pg_dump"),

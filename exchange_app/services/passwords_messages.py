@@ -13,4 +13,9 @@ def password_policy_message(code: str) -> str:
         return _("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
     if code == "too_long":
         return _("Use at most %(count)s characters.", count=MAX_PASSWORD_LENGTH)
+    if code == "too_weak":
+        return _(
+            "This password would be guessed too easily (a common pattern, a name of the city "
+            "or a date with a few changes). Use a longer passphrase of several unrelated words."
+        )
     return _("This password is too common or too easy to guess. Choose another.")

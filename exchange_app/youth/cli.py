@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from exchange_app.db import begin_write, get_db, get_session
+from exchange_app.importing import uploads
 from exchange_app.services.dates import today_in_japan
 from exchange_app.youth import operations, queries
 
@@ -30,6 +32,8 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
     session = get_session()
     preview = queries.purge_preview(session, day)
     if not preview.participants:
+        # Pending uploads may hold personal data whatever the date: they go in any case.
+        uploads.discard_all(current_app.instance_path)
         click.echo(f"No participant records of programmes ended before {day.isoformat()}.")
         return
     click.echo(
@@ -42,7 +46,7 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
         return
     # The write lock is taken after the confirmation (a prompt must not hold it).
     begin_write(session)
-    count = operations.purge_personal_data(session, day)
+    count = operations.purge_personal_data(session, day, current_app.instance_path)
     session.commit()
     compacted = operations.compact_storage(get_db().engine)
     click.echo(f"Anonymised {count} participant records.")

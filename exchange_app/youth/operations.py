@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from exchange_app.db import utcnow
+from exchange_app.importing import uploads
 from exchange_app.models import Participant, YouthPerson, YouthProgram
 from exchange_app.records import operations
 from exchange_app.records.kind import RecordValues
@@ -226,8 +227,11 @@ def record_participant_export(
 # --- retention --------------------------------------------------------------------------
 
 
-def purge_personal_data(session: Session, before: date) -> int:
+def purge_personal_data(session: Session, before: date, instance_path: str) -> int:
     """Anonymise participants of programmes that ended before ``before``; returns how many.
+
+    Every pending upload in ``instance_path`` (an import waiting for confirmation, which
+    may hold the very data purged) is discarded too.
 
     Every field the declaration marks personal is removed (names, kana, romaji, birth
     date, school, grade, guardian's name and contacts, emergency contact, notes), and
@@ -235,6 +239,7 @@ def purge_personal_data(session: Session, before: date) -> int:
     (the consent rule needs it), the person link and the programme stay, so every
     count and indicator is the same before and after.
     """
+    uploads.discard_all(instance_path)
     participants = list(session.scalars(queries.purge_statement(before)))
     now = utcnow()
     for participant in participants:

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -404,7 +413,9 @@ def purge() -> Any:
     if form.validate_on_submit():
         preview = queries.purge_preview(session, form.before.data)
         if form.confirm.data == "yes" and preview.participants:
-            count = operations.purge_personal_data(session, form.before.data)
+            count = operations.purge_personal_data(
+                session, form.before.data, current_app.instance_path
+            )
             session.commit()
             operations.compact_storage(get_db().engine)
             flash(

@@ -64,6 +64,62 @@ def test_weak_passwords_are_refused(password, reason):
     assert str(raised.value) == reason
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["Password123!", "Kumamoto2024!", "iloveyou1234", "exchange_app2024", "kumamonkumamoto"],
+)
+def test_easily_guessed_passwords_are_refused(password):
+    with pytest.raises(accounts.PasswordPolicyError) as raised:
+        accounts.check_password_policy(password)
+    assert str(raised.value) in ("too_weak", "too_common")
+
+
+def test_the_citys_own_words_count_for_nothing():
+    from zxcvbn import zxcvbn
+
+    assert zxcvbn("kumamonkumamoto")["score"] >= accounts.MIN_PASSWORD_STRENGTH  # unknown words
+    assert accounts.password_strength("kumamonkumamoto") < accounts.MIN_PASSWORD_STRENGTH
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("ja", "推測されやすい"), ("en", "guessed too easily")]
+)
+def test_a_weak_password_is_explained_in_the_users_language(
+    client, auth, db, language, words
+):
+    auth.login("admin")
+    client.get(f"/?lang={language}")
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "weak@example.org",
+            "display_name": "Weak",
+            "role": "viewer",
+            "password": "Kumamoto2024!",
+        },
+    )
+    assert response.status_code == 200
+    assert words in response.get_data(as_text=True)
+    assert accounts.find_user_by_email(db, "weak@example.org") is None
+
+
+def test_the_password_change_refuses_a_weak_password(client, auth, db):
+    from tests.conftest import PASSWORD
+
+    user = auth.login("staff")
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "Password123!",
+            "confirm_password": "Password123!",
+        },
+    )
+    assert response.status_code == 200
+    db.refresh(user)
+    assert accounts.verify_password(user.password_hash, PASSWORD)
+
+
 def test_the_e_mail_address_is_refused_as_password():
     with pytest.raises(accounts.PasswordPolicyError):
         accounts.check_password_policy("someone.long@example.org", "someone.long@example.org")

@@ -269,3 +269,30 @@ def test_sign_in_returns_to_a_page_on_this_site(client, make_user):
         data={"email": user.email, "password": PASSWORD},
     )
     assert response.headers["Location"] == "/partners/guilin?lang=en"
+
+
+# --- idle timeout whatever headers the browser sends ---------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/delegations/", "/youth/", "/account/api-tokens", "/api/v1/indicators?year=2024"]
+)
+def test_a_bearer_header_does_not_lift_the_idle_timeout_of_a_cookie_session(client, auth, path):
+    auth.login("coordinator")
+    with client.session_transaction() as session:
+        session["last_seen"] = (utcnow() - timedelta(minutes=31)).timestamp()
+    response = client.get(path, headers={"Authorization": "Bearer anything at all"})
+    assert response.status_code in (302, 401), response.status_code
+    assert not is_signed_in(client)
+
+
+def test_a_real_api_token_still_opens_the_api_without_a_cookie(client, db, make_user):
+    from exchange_app.services import api_tokens
+
+    user = make_user("viewer")
+    _token, secret = api_tokens.create_token(db, user.id, "report script")
+    db.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/indicators?year=2024", headers=headers).status_code == 200
+    # Only on /api/: the same token opens no page.
+    assert client.get("/", headers=headers).status_code == 302
