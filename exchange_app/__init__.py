@@ -52,6 +52,7 @@ BLUEPRINTS = (
     "api",
     "imports",
     "history",
+    "jobs",
 )
 
 # Endpoints that answer without signing in.
@@ -84,6 +85,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
 
     database.init_app(app)
+    from exchange_app import jobs
+
+    jobs.init_app(app)
     csrf.init_app(app)
     babel.init_app(
         app,
