@@ -70,6 +70,8 @@ class Config:
     # file in the instance folder (one machine only).
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
     JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    # Servers and workers sharing a queue use the same name (several apps may share a Redis).
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "exchange_app"
     # The longest a job may run; a job whose worker has not reported for this long died.
     JOB_TIME_LIMIT_SECONDS = _env_int("JOB_TIME_LIMIT_SECONDS", 300)
     JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 30)

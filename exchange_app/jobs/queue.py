@@ -144,14 +144,17 @@ def queue_of(app: Flask | None = None) -> JobQueue:
 
 
 def submit(
-    session: Session, kind: JobKind, user_id: int | None, language: str, **params: Any
+    session: Session, kind: JobKind, user_id: int | None, ui_language: str, **params: Any
 ) -> Job:
-    """Record a queued job (adds and flushes). Commit, then ``start`` it."""
+    """Record a queued job (adds and flushes). Commit, then ``start`` it.
+
+    ``ui_language`` is the asker's interface language: the job writes its messages in it.
+    """
     job = Job(
         kind=kind.value,
         user_id=user_id,
         status=JobStatus.QUEUED.value,
-        language=language,
+        language=ui_language,
         params=params,
         progress_done=0,
         attempts=0,
