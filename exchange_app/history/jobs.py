@@ -60,6 +60,7 @@ def lay_out_pdf(context: JobContext) -> tuple[str | None, dict[str, Any] | None]
 
         content = render_pdf(history, language, progress=step, html=html)
         document = {"slug": city.slug, "ordinal": history.milestone.ordinal, "language": language}
+        context.begin_write()
         prefix = f"pdf-{city.slug}-{history.milestone.ordinal}-{language}-"
         session.execute(
             delete(StoredFile).where(

@@ -44,6 +44,7 @@ def check_upload(context: JobContext) -> tuple[str | None, dict[str, Any] | None
     if not plan.rows and len(plan.problems) == 1 and plan.problems[0].column is None:
         # The file as a whole was refused (too large, not a spreadsheet, …): say why.
         raise JobFailure(plan.problems[0].message)
+    context.begin_write()
     key = uploads.save_plan(context.session, stored.token, plan, context.job.user_id)
     counts = plan.counts
     return key, {"rows": len(plan.rows), "problems": len(plan.problems), **counts}
@@ -62,6 +63,7 @@ def apply_upload(context: JobContext) -> tuple[str | None, dict[str, Any] | None
         )
     total = len([row for row in plan.rows if row.action in ("create", "update")])
     context.progress(0, total)
+    context.begin_write()
     result = apply_plan(
         context.session,
         get_kind(stored.kind),

@@ -19,7 +19,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from exchange_app.db import get_db, utcnow
+from exchange_app.db import begin_write, get_db, utcnow
 from exchange_app.models import Job
 from exchange_app.vocab import JobKind, JobStatus
 
@@ -49,6 +49,16 @@ class JobContext:
     deadline: float
     live: bool  # False when the job runs inside the request (immediate mode): nobody watches
     _last_write: float = field(default=0.0)
+    _writing: bool = field(default=False)
+
+    def begin_write(self) -> None:
+        """Call before the job's first write: its reads end, and a writing transaction begins.
+
+        (On SQLite a read transaction that later writes fails when progress was written
+        meanwhile; one begun to write waits its turn.)
+        """
+        begin_write(self.session)
+        self._writing = True
 
     @property
     def params(self) -> dict[str, Any]:
@@ -67,6 +77,8 @@ class JobContext:
             )
         if not self.live or time.monotonic() - self._last_write < PROGRESS_WRITE_SECONDS:
             return
+        if self._writing and self.session.get_bind().dialect.name == "sqlite":
+            return  # SQLite has one writer: this job, until it commits
         self._last_write = time.monotonic()
         _write(
             self.app,
@@ -204,7 +216,8 @@ def _claim(session: Session, job_id: int) -> bool:
 
 
 def _heartbeat(app: Flask, job_id: int, stop: threading.Event) -> None:
-    every = app.config["JOB_HEARTBEAT_SECONDS"]
+    # Well within the stale bound, so a live worker is never taken for a dead one.
+    every = max(0.5, min(app.config["JOB_HEARTBEAT_SECONDS"], app.config["JOB_STALE_SECONDS"] / 3))
     while not stop.wait(every):
         with app.app_context():
             _write(app, job_id, heartbeat_at=utcnow())
