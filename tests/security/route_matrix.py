@@ -323,6 +323,7 @@ MISSING_ARGS: dict[str, Any] = {
     "person_id": 987654321,
     "token_id": 987654321,
     "token": "no-such-upload",
+    "job_id": 987654321,
     "code": "9z",
     "kind_key": "no-such-kind",
     "weight": "italic",
