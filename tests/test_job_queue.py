@@ -180,6 +180,9 @@ class TestQueuedInTheTestTransaction:
         run_queued(app)
         assert "2 created" in client.get(job_url).get_data(as_text=True)
         assert len(db.scalars(select(Delegation)).all()) == 2
+        # Both jobs can be found again from the import page.
+        index = client.get("/imports/").get_data(as_text=True)
+        assert job_url in index and "Checking an uploaded file" in index
 
     def test_progress_written_by_the_worker_is_shown_on_any_server(
         self, app, client, auth, db

@@ -71,6 +71,9 @@ def _index_page(form: UploadForm, error: str | None = None, status: int = 200) -
             kinds=allowed_kinds(),
             error=error,
             max_mb=round(max_upload_bytes() / 1024 / 1024, 1),
+            recent=jobs.recent_jobs(
+                get_session(), current_user.id, (JobKind.IMPORT_CHECK, JobKind.IMPORT_APPLY)
+            ),
         ),
         status,
     )

@@ -25,17 +25,24 @@ from exchange_app.jobs.queue import (  # noqa: E402
     handler,
     init_app,
     queue_of,
+    recent_jobs,
     recover_stale,
     start,
     submit,
 )
-from exchange_app.vocab import JobKind  # noqa: E402
+from exchange_app.vocab import JobKind, JobStatus  # noqa: E402
 
 
 @bp.app_template_filter("job_kind_label")
 def job_kind_label(kind: str) -> str:
     """A job's kind as the interface names it."""
     return str(JobKind.label_of(kind))
+
+
+@bp.app_template_filter("job_status_label")
+def job_status_label(status: str) -> str:
+    """A job's status as the interface names it."""
+    return str(JobStatus.label_of(status))
 
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "handler",
     "init_app",
     "queue_of",
+    "recent_jobs",
     "recover_stale",
     "start",
     "submit",

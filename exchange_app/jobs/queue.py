@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exchange_app.db import begin_write, get_db, utcnow
@@ -174,6 +174,20 @@ def submit(
     session.add(job)
     session.flush()
     return job
+
+
+def recent_jobs(
+    session: Session, user_id: int, kinds: tuple[JobKind, ...], limit: int = 5
+) -> list[Job]:
+    """The user's latest jobs of ``kinds``, newest first (their pages can be opened again)."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.user_id == user_id, Job.kind.in_([kind.value for kind in kinds]))
+            .order_by(Job.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def start(job: Job) -> None:
