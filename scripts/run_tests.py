@@ -58,7 +58,7 @@ def missing_server(name: str, url: str, problem: str, in_ci: bool, part: str) ->
     banner = "!" * 72
     print(
         f"\n{banner}\nWARNING: {name} is not reachable at {url}\n  {problem}\n"
-        f"{part} was NOT run.\n{banner}",
+        f"NOT run: {part}.\n{banner}",
         flush=True,
     )
     return None
