@@ -42,6 +42,8 @@
         if (state.finished) {
           if (state.next) {
             window.location.assign(state.next);
+            // A download leaves this page open: show it finished, with the link.
+            window.setTimeout(function () { window.location.reload(); }, 2000);
           } else {
             window.location.reload();
           }
