@@ -103,3 +103,44 @@ def _sign_in_without_script(page, server: LiveServer, lang: str) -> None:
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input#submit").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def test_history_pdf_is_laid_out_by_the_worker_and_downloaded(job_server, browser, tmp_path):
+    """Download PDF → the job's progress page → the PDF arrives once a worker lays it out."""
+    from exchange_app.services import anniversaries, partners
+    from exchange_app.services.dates import today_in_japan
+
+    with job_server.session() as session:
+        guilin = partners.get_partner_city_by_slug(session, "guilin")
+        ordinal = anniversaries.next_milestone(guilin, today_in_japan()).ordinal
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    huey = jobs.queue_of(job_server.app).huey
+    consumer = None
+    try:
+        sign_in(page, job_server, EMAIL, "en")
+        page.goto(f"{job_server.url}/history/guilin?ordinal={ordinal}&language=en")
+        page.get_by_role("link", name="Download PDF").click()
+        page.wait_for_url("**/jobs/*")
+        page.locator("#job-progress-bar").wait_for()
+        assert page.get_by_role("heading", name="Laying out a history PDF").is_visible()
+        assert axe_violations(page) == []
+        with page.expect_download(timeout=120_000) as download_info:
+            consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False)
+            consumer.start()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".pdf")
+        path = tmp_path / "history.pdf"
+        download.save_as(path)
+        assert path.read_bytes()[:5] == b"%PDF-"
+        # The page then says it is finished, with the link to download it again.
+        page.locator("#job-done").wait_for()
+        assert page.locator("#job-result-link").get_attribute("href").startswith(
+            "/history/guilin/pdf"
+        )
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+        context.close()
