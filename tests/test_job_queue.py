@@ -387,3 +387,17 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_next_worker(
                     process.kill()
         jobs.queue_of(app).huey.flush()
         app.extensions["exchange_app.db"].engine.dispose()
+
+
+def test_a_job_the_queue_cannot_take_fails_and_says_so(app, client, auth, db, monkeypatch):
+    def unreachable(_job_id: int) -> None:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(jobs.queue_of(app), "run_task", unreachable)
+    auth.login("staff")
+    response, _seconds = post_upload(client, *make_file("xlsx", DELEGATION_HEADERS, GOOD_ROWS))
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "処理をジョブの待ち行列に渡せませんでした" in html
+    db.expire_all()
+    assert db.scalar(select(Job)).status == "failed"

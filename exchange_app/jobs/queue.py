@@ -191,8 +191,33 @@ def recent_jobs(
 
 
 def start(job: Job) -> None:
-    """Hand a committed job to the queue (in immediate mode it runs now)."""
-    queue_of().run_task(job.id)
+    """Hand a committed job to the queue (in immediate mode it runs now).
+
+    If the queue cannot be reached (Redis down), the job is marked failed and says so,
+    rather than waiting for ever.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        queue_of(app).run_task(job.id)
+    except Exception:
+        log.exception("job %s could not be queued", job.id)
+        session = get_db(app).session_factory()
+        try:
+            session.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
+                .values(
+                    status=JobStatus.FAILED.value,
+                    finished_at=utcnow(),
+                    error=_(
+                        "The job could not be handed to the job queue (it is not reachable). "
+                        "Please try again later, or ask an administrator."
+                    ),
+                )
+            )
+            session.commit()
+        finally:
+            session.close()
 
 
 def _write(app: Flask, job_id: int, **values: Any) -> None:
