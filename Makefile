@@ -1,8 +1,9 @@
 # exchange_app: the two commands of the README, and a few helpers.
 #   make run   - install from the lock file, migrate, seed, ensure an admin exists, serve on
-#                http://127.0.0.1:5000
+#                http://127.0.0.1:5000 and run the job worker beside it (Ctrl+C stops both)
 #   make test  - install the test dependencies from the lock file, lint and type-check, run the whole suite on
-#                SQLite and PostgreSQL (in random order), the wheel test included
+#                SQLite and PostgreSQL (in random order), the wheel test included, then the job-queue
+#                tests on Redis
 #   make lock  - update uv.lock after a dependency was added to or changed in pyproject.toml
 
 PYTHON ?= python3
@@ -85,7 +86,12 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) ensure-admin
-	@echo "Starting exchange_app on http://$(HOST):$(PORT)/ (HOST= and PORT= change it; Ctrl+C stops it)"
+	@echo "Starting exchange_app on http://$(HOST):$(PORT)/ with its job worker (HOST= and PORT= change it; Ctrl+C stops both)"
+	@# The job worker runs beside the web server; Ctrl+C reaches both, and the worker is
+	@# stopped as well whenever the web server ends.
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn --config python:exchange_app.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'exchange_app:create_app()'
 
 lint: install-test

@@ -52,6 +52,7 @@ BLUEPRINTS = (
     "api",
     "imports",
     "history",
+    "jobs",
 )
 
 # Endpoints that answer without signing in.
@@ -89,6 +90,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     database.init_app(app)
+    from exchange_app import jobs
+
+    jobs.init_app(app)
     csrf.init_app(app)
     babel.init_app(
         app,

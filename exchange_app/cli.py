@@ -15,6 +15,7 @@ from exchange_app.db import begin_write, get_session, write_session
 from exchange_app.history import cli as history_cli
 from exchange_app.imports.commands import register as register_import_commands
 from exchange_app.indicators import cli as indicators_cli
+from exchange_app.jobs import cli as jobs_cli
 from exchange_app.vocab import Role
 from exchange_app.youth import cli as youth_cli
 
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     history_cli.init_app(app)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(jobs_cli.jobs_group)
 
 
 @click.group("db", cls=AppGroup)

@@ -69,6 +69,27 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
     # Largest spreadsheet the import wizard accepts (within MAX_CONTENT_LENGTH).
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+    # What one uploaded file may cost (exchange_app.importing.limits reads these).
+    # Each member of an xlsx (a zip) may unpack to at most this much, read from the zip's
+    # directory before anything is unpacked.
+    IMPORT_MAX_UNPACKED_BYTES = _env_int("IMPORT_MAX_UNPACKED_MB", 50) * 1024 * 1024
+    IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 20000)
+    IMPORT_MAX_COLUMNS = _env_int("IMPORT_MAX_COLUMNS", 100)
+
+    # The job queue (exchange_app.jobs): Redis when REDIS_URL is set, otherwise a SQLite
+    # file in the instance folder (one machine only).
+    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+    # Servers and workers sharing a queue use the same name (several apps may share a Redis).
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "exchange_app"
+    # The longest a job may run; a job whose worker has not reported for this long died.
+    JOB_TIME_LIMIT_SECONDS = _env_int("JOB_TIME_LIMIT_SECONDS", 300)
+    JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 30)
+    JOB_HEARTBEAT_SECONDS = 5
+    # A job whose worker died is started again this many times in all, then marked failed.
+    JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 2)
+    JOB_WORKERS = _env_int("JOB_WORKERS", 2)
+
     TRUSTED_HOSTS: list[str] | None = (
         [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
         if os.environ.get("TRUSTED_HOSTS")
@@ -86,3 +107,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     SERVER_NAME = None
+    # Jobs run inside the request that starts them, unless a test asks for a real queue.
+    JOBS_IMMEDIATE = True
+    REDIS_URL = None

@@ -225,6 +225,29 @@ class EntityType(Vocabulary):
     API_TOKEN = "api_token", _l("API token")
 
 
+class JobKind(Vocabulary):
+    """Heavy work done by the job queue, never inside a web request."""
+
+    IMPORT_CHECK = "import_check", _l("Checking an uploaded file")
+    IMPORT_APPLY = "import_apply", _l("Importing a file")
+    HISTORY_PDF = "history_pdf", _l("Laying out a history PDF")
+
+
+class JobStatus(Vocabulary):
+    QUEUED = "queued", _l("Waiting to start")
+    RUNNING = "running", _l("Running")
+    DONE = "done", _l("Finished")
+    FAILED = "failed", _l("Failed")
+
+
+class StoredFilePurpose(Vocabulary):
+    """What a file kept in the database is for."""
+
+    IMPORT_UPLOAD = "import_upload", _l("Uploaded file waiting for import")
+    IMPORT_PLAN = "import_plan", _l("Checked import file")
+    HISTORY_PDF = "history_pdf", _l("History PDF")
+
+
 class HistoryLanguage(Vocabulary):
     """The languages an anniversary history is written in."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import platform
 import re
@@ -274,12 +275,56 @@ def time_import(env: dict[str, str], rows: int) -> Timing:
     )
 
 
-def time_cold_pdf(port: int, path: str, cookie: str, instance: str) -> Timing:
-    """One PDF request with nothing kept in the instance folder: the whole layout."""
-    shutil.rmtree(os.path.join(instance, "history-pdf"), ignore_errors=True)
-    status, seconds = fetch(port, path, cookie)
+def start_job_worker(env: dict[str, str]) -> subprocess.Popen:
+    """The job worker that lays out PDFs (and checks uploads) beside the web server."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "exchange_app", "jobs", "worker"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def forget_pdfs(url: str) -> None:
+    """Remove the laid-out PDFs kept in the database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM stored_files WHERE purpose = 'history_pdf'"))
+    engine.dispose()
+
+
+def time_cold_pdf(port: int, path: str, cookie: str, url: str) -> Timing:
+    """A PDF with nothing kept yet: the request, the job laying it out, and the download."""
+    forget_pdfs(url)
+    started = time.perf_counter()
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    request.add_header("Cookie", cookie)
+    job_page = ""
+    try:
+        with opener.open(request, timeout=120) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+        job_page = error.headers.get("Location", "")
+    answered = time.perf_counter() - started
+    if status == 303 and job_page.startswith("/jobs/"):
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{job_page}/status")
+            request.add_header("Cookie", cookie)
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                if json.loads(response.read())["finished"]:
+                    break
+            time.sleep(0.2)
+        status, _seconds = fetch(port, path, cookie)
     return Timing(
-        "history PDF, first request (laid out, nothing kept yet)", seconds, 3.0, f"HTTP {status}"
+        f"history PDF, first request (laid out by a job; the request answered in {answered:.2f} s)",
+        time.perf_counter() - started,
+        3.0,
+        f"HTTP {status}",
     )
 
 
@@ -307,16 +352,18 @@ def bench_database(
         stop(bare)
     port = free_port()
     server = start_gunicorn("exchange_app:create_app()", port, env, args.workers)
+    worker = start_job_worker(env)
     try:
         cookie = login_cookie(port)
         for name, path in page_paths(env):
             if "PDF" in name:
-                timing = time_cold_pdf(port, path, cookie, instance)
+                timing = time_cold_pdf(port, path, cookie, url)
                 print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
                 timings.append(timing)
             print(f"[{label}] {name}: {path}", flush=True)
             results.append(measure(name, port, path, cookie, args.duration))
     finally:
+        stop(worker)
         stop(server)
     output = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--service-times",

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Run the test suite on SQLite, then on PostgreSQL.
+"""Run the test suite on SQLite, then on PostgreSQL; then the job-queue tests on Redis.
 
 PostgreSQL comes from TEST_DATABASE_URL_PG (default: the local server on
 127.0.0.1:5432, database ``test``). Outside CI a missing server is reported
 loudly and that half is skipped; in CI (CI=true) it is a failure.
+
+The two halves run the job queue on Huey's SQLite storage; the queue tests
+(``tests/test_job_queue.py``) then run again on Redis from TEST_REDIS_URL (default
+``redis://127.0.0.1:6379/0``), with the same rule for a missing server.
 
 Both halves run in the same random order (pytest-randomly); the seed is printed at the
 start and in the summary, and ``make test PYTEST_ARGS=--randomly-seed=N`` replays it.
@@ -19,8 +23,11 @@ import sys
 import tempfile
 
 import psycopg
+import redis
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+QUEUE_TESTS = "tests/test_job_queue.py"
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -34,7 +41,35 @@ def postgres_reachable(url: str) -> str | None:
     return None
 
 
-def run_suite(label: str, database_url: str | None, extra_args: list[str]) -> int:
+def redis_reachable(url: str) -> str | None:
+    """None if the Redis server answers, else the reason it does not."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.RedisError as error:
+        return str(error).strip()
+    return None
+
+
+def missing_server(name: str, url: str, problem: str, in_ci: bool, part: str) -> int | None:
+    """Say loudly that a server is missing; 1 (a failure) in CI, None (skipped) elsewhere."""
+    if in_ci:
+        print(f"\nFAILED: {name} is required in CI and is not reachable: {problem}", flush=True)
+        return 1
+    banner = "!" * 72
+    print(
+        f"\n{banner}\nWARNING: {name} is not reachable at {url}\n  {problem}\n"
+        f"NOT run: {part}.\n{banner}",
+        flush=True,
+    )
+    return None
+
+
+def run_suite(
+    label: str,
+    database_url: str | None,
+    extra_args: list[str],
+    redis_url: str | None = None,
+) -> int:
     basetemp = None
     if not any(arg.startswith("--basetemp") for arg in extra_args):
         # A temporary folder of this run's own: pytest's shared /tmp/pytest-of-<user> keeps only
@@ -46,6 +81,10 @@ def run_suite(label: str, database_url: str | None, extra_args: list[str]) -> in
         env["TEST_DATABASE_URL"] = database_url
     else:
         env.pop("TEST_DATABASE_URL", None)
+    if redis_url:
+        env["TEST_REDIS_URL"] = redis_url
+    else:
+        env.pop("TEST_REDIS_URL", None)
     print(f"\n=== test suite on {label} ===", flush=True)
     code = subprocess.call([sys.executable, "-m", "pytest", *extra_args], env=env)  # noqa: S603
     if code == 0 and basetemp is not None:
@@ -76,16 +115,23 @@ def main() -> int:
     problem = postgres_reachable(pg_url)
     if problem is None:
         results["PostgreSQL"] = run_suite("PostgreSQL", pg_url, extra_args)
-    elif in_ci:
-        print(f"\nFAILED: PostgreSQL is required in CI and is not reachable: {problem}", flush=True)
-        results["PostgreSQL"] = 1
-    else:
-        banner = "!" * 72
-        print(
-            f"\n{banner}\nWARNING: PostgreSQL is not reachable at {pg_url}\n  {problem}\n"
-            f"The PostgreSQL half of the suite was NOT run.\n{banner}",
-            flush=True,
+    elif (code := missing_server(
+        "PostgreSQL", pg_url, problem, in_ci, "The PostgreSQL half of the suite"
+    )) is not None:
+        results["PostgreSQL"] = code
+
+    redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS)
+    problem = redis_reachable(redis_url)
+    # The same order; test selections given for the whole suite do not apply here.
+    queue_args = [arg for arg in extra_args if arg.startswith("--randomly-seed=")]
+    if problem is None:
+        results["job queue on Redis"] = run_suite(
+            "Redis", None, [*queue_args, QUEUE_TESTS], redis_url=redis_url
         )
+    elif (code := missing_server(
+        "Redis", redis_url, problem, in_ci, "The job-queue tests on Redis"
+    )) is not None:
+        results["job queue on Redis"] = code
 
     print("\n=== summary ===")
     if seed is not None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
-import threading
-import time
 from datetime import date
 
 import pytest
@@ -330,134 +327,59 @@ def test_stale_edit_is_refused_with_409(client, auth, db, records):
     assert report.language == "ja"
 
 
-def test_the_same_document_is_laid_out_once_and_then_served_from_the_instance_folder(
-    app, client, auth, records, tmp_path, monkeypatch
+def _kept_pdfs(db):
+    from exchange_app.models import StoredFile
+
+    db.expire_all()
+    return list(db.scalars(select(StoredFile).where(StoredFile.purpose == "history_pdf")))
+
+
+def test_the_same_document_is_laid_out_once_and_then_served_from_the_database(
+    app, db, client, auth, records, tmp_path
 ):
-    app.config["HISTORY_PDF_CACHE"] = True
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    from exchange_app.models import Job
+
     auth.login("viewer")
     first = client.get("/history/guilin/pdf?ordinal=50&language=en").data
-    kept = list((tmp_path / "history-pdf").iterdir())
-    assert len(kept) == 1 and kept[0].read_bytes() == first
+    (kept,) = _kept_pdfs(db)
+    assert kept.content == first and first[:5] == b"%PDF-"
+    assert not (tmp_path / "history-pdf").exists()
+    jobs_before = len(list(db.scalars(select(Job))))
     assert client.get("/history/guilin/pdf?ordinal=50&language=en").data == first
-    # A changed document is laid out again and replaces the old file.
+    assert len(list(db.scalars(select(Job)))) == jobs_before  # served, not laid out again
+    # A changed document is laid out again and replaces the old PDF.
     auth.logout()
     auth.login("staff")
     client.post("/history/guilin/edit?ordinal=50",
                 data={"version": "", "language": "en", "foreword_en": "With thanks"})
     second = client.get("/history/guilin/pdf?ordinal=50&language=en").data
     assert second != first
-    assert len(list((tmp_path / "history-pdf").iterdir())) == 1
+    assert [k.content for k in _kept_pdfs(db)] == [second]
 
 
-def test_a_long_history_is_laid_out_ahead_when_its_page_is_opened(
-    app, db, client, auth, records, tmp_path, monkeypatch
+def test_a_pdf_not_yet_laid_out_sends_the_browser_to_its_job(
+    app, db, client, auth, records, monkeypatch
 ):
-    from exchange_app.history import document
+    from exchange_app import jobs
+    from exchange_app.models import Job
 
-    app.config["HISTORY_PDF_CACHE"] = True
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    monkeypatch.setattr(document, "PREPARE_FROM_RECORDS", 1)
-    with app.test_request_context():
-        history = history_service.build_history(db, guilin(db), 50)
-        thread = document.prepare_pdf(history, "en")
-    assert thread is not None
-    thread.join(timeout=60)
-    kept = list((tmp_path / "history-pdf").glob("*.pdf"))
-    assert len(kept) == 1
-    auth.login("viewer")
-    assert client.get("/history/guilin/pdf?ordinal=50&language=en").data == kept[0].read_bytes()
-
-
-def test_a_request_waits_for_the_same_document_being_laid_out_elsewhere(
-    app, db, client, auth, records, tmp_path, monkeypatch
-):
-    from exchange_app.history import document
-
-    app.config["HISTORY_PDF_CACHE"] = True
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    with app.test_request_context():
-        history = history_service.build_history(db, guilin(db), 50)
-        html = document.render_document_html(history, "en")
-        path, _prefix = document._cache_path(history, "en", html)
-    (tmp_path / "history-pdf").mkdir()
-    lock = f"{path}.lock"
-    open(lock, "w").close()  # another worker is laying it out
-
-    def other_worker_finishes() -> None:
-        time.sleep(0.5)
-        with open(path, "wb") as handle:
-            handle.write(b"%PDF-from-the-other-worker")
-        os.remove(lock)
-
-    worker = threading.Thread(target=other_worker_finishes)
-    worker.start()
+    started: list[int] = []
+    monkeypatch.setattr(jobs.queue_of(app), "run_task", started.append)
     auth.login("viewer")
     response = client.get("/history/guilin/pdf?ordinal=50&language=en")
-    worker.join()
-    assert response.data == b"%PDF-from-the-other-worker"
-
-
-def _lock_of(app, db, tmp_path, monkeypatch) -> tuple[str, str]:
-    from exchange_app.history import document
-
-    app.config["HISTORY_PDF_CACHE"] = True
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    with app.test_request_context():
-        history = history_service.build_history(db, guilin(db), 50)
-        html = document.render_document_html(history, "en")
-        path, _prefix = document._cache_path(history, "en", html)
-    (tmp_path / "history-pdf").mkdir()
-    return path, f"{path}.lock"
-
-
-def _a_finished_process_id() -> int:
-    import subprocess
-    import sys
-
-    process = subprocess.Popen([sys.executable, "-c", "pass"])
-    process.wait()
-    return process.pid
-
-
-@pytest.mark.parametrize("left_by", ["a process that has ended", "an older version"])
-def test_a_stale_lock_is_taken_over_at_once(
-    app, db, client, auth, records, tmp_path, monkeypatch, left_by
-):
-    import socket
-
-    path, lock = _lock_of(app, db, tmp_path, monkeypatch)
-    with open(lock, "w") as handle:
-        if left_by == "a process that has ended":
-            handle.write(f"{socket.gethostname()} {_a_finished_process_id()}\n")
-    if left_by == "an older version":  # an empty lock, a minute old
-        os.utime(lock, (time.time() - 60, time.time() - 60))
-    auth.login("viewer")
-    started = time.monotonic()
-    response = client.get("/history/guilin/pdf?ordinal=50&language=en")
-    assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    assert time.monotonic() - started < 30  # no waiting out the 120 s
-    assert os.path.exists(path) and not os.path.exists(lock)
-
-
-def test_a_lock_held_by_a_live_process_is_waited_for(
-    app, db, client, auth, records, tmp_path, monkeypatch
-):
-    import socket
-
-    path, lock = _lock_of(app, db, tmp_path, monkeypatch)
-    with open(lock, "w") as handle:
-        handle.write(f"{socket.gethostname()} {os.getpid()}\n")
-
-    def other_worker_finishes() -> None:
-        time.sleep(1)
-        with open(path, "wb") as handle:
-            handle.write(b"%PDF-from-the-other-worker")
-        os.remove(lock)
-
-    worker = threading.Thread(target=other_worker_finishes)
-    worker.start()
-    auth.login("viewer")
-    response = client.get("/history/guilin/pdf?ordinal=50&language=en")
-    worker.join()
-    assert response.data == b"%PDF-from-the-other-worker"
+    assert response.status_code == 303
+    job = db.scalar(select(Job).where(Job.kind == "history_pdf"))
+    assert response.headers["Location"] == f"/jobs/{job.id}" and started == [job.id]
+    # Asking again while it is being laid out follows the same job.
+    again = client.get("/history/guilin/pdf?ordinal=50&language=en")
+    assert again.headers["Location"] == f"/jobs/{job.id}" and started == [job.id]
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    # The worker lays it out; the job's page then leads to the download.
+    jobs.queue.run_job(app, job.id)
+    db.expire_all()
+    assert db.get(Job, job.id).status == "done"
+    state = client.get(f"/jobs/{job.id}/status").get_json()
+    assert state["finished"] and state["next"].startswith("/history/guilin/pdf")
+    download = client.get(state["next"])
+    assert download.mimetype == "application/pdf" and download.data[:5] == b"%PDF-"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 
 import pytest
 from sqlalchemy import func, select
 
-from exchange_app.models import AuditEntry, Delegation, Participant
+from exchange_app.models import AuditEntry, Delegation, Job, Participant, StoredFile
 from tests.import_files import csv_bytes, make_file
 from tests.test_imports import DELEGATION_HEADERS, PARTICIPANT_HEADERS, add_program
 
@@ -28,6 +27,18 @@ def own_instance_folder(app, tmp_path):
 
 def count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
+
+
+def uploads_kept(db) -> list[StoredFile]:
+    return list(db.scalars(select(StoredFile).where(StoredFile.purpose == "import_upload")))
+
+
+def confirm(client, preview_url: str):
+    """Confirm an import: the request starts the job and sends the browser to its page."""
+    response = client.post(f"{preview_url}/confirm")
+    assert response.status_code == 303, response.status_code
+    assert re.match(r"^/jobs/\d+$", response.headers["Location"])
+    return client.get(response.headers["Location"])
 
 
 def upload(client, kind: str, filename: str, content: bytes, **headers):
@@ -51,23 +62,24 @@ def test_upload_preview_confirm_writes_every_row(client, auth, db, own_instance_
     preview_url = response.headers["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[-1]
 
-    # Stored under a random name, never the user's file name.
-    stored = os.listdir(own_instance_folder / "imports")
-    assert sorted(stored) == sorted([f"{token}.bin", f"{token}.json"])
-    assert (own_instance_folder / "imports" / f"{token}.bin").read_bytes() == content
+    # Kept in the database under a random token (never the user's file name, never on disk).
+    (stored,) = uploads_kept(db)
+    assert stored.token == token and stored.content == content
+    assert stored.filename == "桂林 1979-2024 (final).xlsx" and stored.user_id == user.id
+    assert not (own_instance_folder / "imports").exists()
 
     html = client.get(preview_url).get_data(as_text=True)
     assert "新規" in html and "GL-1" in html and "桂林市友好代表団" in html
     assert count(db, Delegation) == 0  # nothing written by the preview
 
-    response = client.post(f"{preview_url}/confirm")
-    assert response.status_code == 302
+    page = confirm(client, preview_url)
     assert count(db, Delegation) == 2
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
     assert entry.user_id == user.id and entry.entity_type == "delegation"
     assert len(entry.changes["created"]) == 2
-    assert os.listdir(own_instance_folder / "imports") == []
-    assert "新規 2件" in client.get("/imports/").get_data(as_text=True)
+    db.expire_all()
+    assert uploads_kept(db) == []
+    assert "新規 2件" in page.get_data(as_text=True)
 
     # The same file again: every row unchanged, nothing to confirm.
     response = upload(client, "delegations", filename, content)
@@ -130,11 +142,7 @@ class TestSizeLimits:
         response = upload(client, "delegations", "big.csv", content)
         assert response.status_code == 413
         assert "MB まで" in response.get_data(as_text=True)
-        assert (
-            not os.listdir(own_instance_folder / "imports")
-            if (own_instance_folder / "imports").exists()
-            else True
-        )
+        assert uploads_kept(db) == [] and count(db, Job) == 0
 
     def test_request_over_the_server_limit_gets_the_same_message(self, client, auth, db):
         auth.login("staff")
@@ -190,7 +198,7 @@ def test_coordinator_imports_and_exports_participants_with_audit(client, auth, d
         ]
     ]
     response = upload(client, "participants", *make_file("csv-utf8-bom", PARTICIPANT_HEADERS, rows))
-    assert client.post(f"{response.headers['Location']}/confirm").status_code == 302
+    confirm(client, response.headers["Location"])
     assert count(db, Participant) == 1
 
     response = client.get("/imports/export/participants?format=csv")
@@ -207,7 +215,7 @@ def test_cp932_export_download(client, auth, db) -> None:
     upload_response = upload(
         client, "delegations", *make_file("xlsx", DELEGATION_HEADERS, GOOD_ROWS)
     )
-    client.post(f"{upload_response.headers['Location']}/confirm")
+    confirm(client, upload_response.headers["Location"])
     response = client.get("/imports/export/delegations?format=csv&encoding=cp932")
     assert "shift_jis" in response.headers["Content-Type"]
     assert "桂林市友好代表団" in response.data.decode("cp932")
@@ -229,7 +237,8 @@ def test_cancel_discards_the_upload(client, auth, db, own_instance_folder) -> No
     response = upload(client, "delegations", *make_file("xlsx", DELEGATION_HEADERS, GOOD_ROWS))
     preview_url = response.headers["Location"]
     assert client.post(f"{preview_url}/cancel").status_code == 302
-    assert os.listdir(own_instance_folder / "imports") == []
+    db.expire_all()
+    assert uploads_kept(db) == []
     assert client.get(preview_url).status_code == 404
     assert count(db, Delegation) == 0
 
@@ -242,16 +251,19 @@ def test_upload_page_shows_progress_for_large_files(client, auth) -> None:
     assert client.get("/static/js/imports.js").status_code == 200
 
 
-def test_old_uploads_are_forgotten(app, own_instance_folder, monkeypatch) -> None:
+def test_old_uploads_are_forgotten(app, db, make_user) -> None:
+    from datetime import timedelta
+
     from exchange_app.importing import uploads
 
-    token = uploads.save_upload(app.instance_path, "delegations", "a.csv", b"x", 1)
-    assert uploads.load_upload(app.instance_path, token, 1) is not None
-    assert uploads.load_upload(app.instance_path, token, 2) is None
-    later = uploads.time.time() + uploads.MAX_AGE_SECONDS + 60
-    monkeypatch.setattr(uploads.time, "time", lambda: later)
-    assert uploads.load_upload(app.instance_path, token, 1) is None
-    for name in os.listdir(own_instance_folder / "imports"):
-        os.utime(own_instance_folder / "imports" / name, (0, 0))
-    uploads.purge_expired(app.instance_path)
-    assert os.listdir(own_instance_folder / "imports") == []
+    user, other = make_user("staff"), make_user("staff")
+    token = uploads.save_upload(db, "delegations", "a.csv", b"x", user.id)
+    assert uploads.load_upload(db, token, user.id) is not None
+    assert uploads.load_upload(db, token, other.id) is None
+    (stored,) = uploads_kept(db)
+    stored.created_at -= timedelta(seconds=uploads.MAX_AGE_SECONDS + 60)
+    db.flush()
+    assert uploads.load_upload(db, token, user.id) is None
+    uploads.purge_expired(db)
+    db.expire_all()
+    assert uploads_kept(db) == []

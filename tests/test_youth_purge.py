@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, func, select
 from sqlalchemy.orm import Session
 
 from exchange_app import create_app, migrate
 from exchange_app.db import create_db_engine, get_session
-from exchange_app.models import AuditEntry, Participant
+from exchange_app.models import AuditEntry, Participant, StoredFile
 from exchange_app.services.seed import seed_reference_data
 from exchange_app.youth import operations, queries
 from exchange_app.youth.kind import PARTICIPANTS
@@ -92,7 +92,7 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(
     assert before["5b"][2024] == 2 and before["unique"][2024] == 1  # 延べ 2, one person
 
     assert queries.purge_preview(db, date(2025, 4, 1)).participants == 5
-    assert operations.purge_personal_data(db, date(2025, 4, 1), app.instance_path) == 5
+    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 5
     db.commit()
     db.expire_all()
 
@@ -112,7 +112,7 @@ def test_purge_keeps_every_count_and_removes_every_personal_field(
     for value in PURGED_VALUES.values():
         assert value not in text, value
     assert "残留" in text
-    assert operations.purge_personal_data(db, date(2025, 4, 1), app.instance_path) == 0
+    assert operations.purge_personal_data(db, date(2025, 4, 1)) == 0
 
 
 def test_purge_command_reports_and_asks_before_changing(app: Flask, db: Session) -> None:
@@ -145,13 +145,14 @@ def test_purge_command_discards_every_pending_upload(
     from exchange_app.importing import uploads
 
     arrange(db)
-    token = uploads.save_upload(
-        app.instance_path, "participants", "参加者.xlsx", "消去田 秘子".encode(), user_id=1
-    )
+    secret = "消去田 秘子".encode()
+    token = uploads.save_upload(db, "participants", "参加者.xlsx", secret, user_id=1)
+    db.commit()
     done = app.test_cli_runner().invoke(args=["purge-personal-data", "--before", before, "--yes"])
     assert done.exit_code == 0, done.output
-    assert uploads.load_upload(app.instance_path, token, 1) is None
-    assert os.listdir(uploads.upload_dir(app.instance_path)) == []
+    db.expire_all()
+    assert uploads.load_upload(db, token, 1) is None
+    assert db.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
 def test_admin_purge_discards_pending_uploads(
@@ -160,10 +161,12 @@ def test_admin_purge_discards_pending_uploads(
     from exchange_app.importing import uploads
 
     arrange(db)
-    token = uploads.save_upload(app.instance_path, "participants", "a.xlsx", b"x", user_id=1)
+    token = uploads.save_upload(db, "participants", "a.xlsx", b"x", user_id=1)
+    db.commit()
     auth.login("admin")
     client.post("/youth/purge", data={"before": "2025-04-01", "confirm": "yes"})
-    assert uploads.load_upload(app.instance_path, token, 1) is None
+    db.expire_all()
+    assert uploads.load_upload(db, token, 1) is None
 
 
 def test_admin_screen_previews_then_purges_on_confirmation(

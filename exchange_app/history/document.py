@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -240,168 +236,29 @@ def _write_pdf(html: str, progress: Callable[[str], None] | None) -> bytes:
             logger.setLevel(previous_level)
 
 
-# Seconds after which a render that never finished no longer holds its lock, and the
-# longest a request waits for a render of the same document already under way.
-LOCK_STALE_SECONDS = 300
-LOCK_WAIT_SECONDS = 120
-# A lock that names no owner (left by an older version, or cut short) is stale after this.
-LOCK_UNCLAIMED_SECONDS = 5
-# Histories with at least this many records are laid out ahead when their page is opened.
-PREPARE_FROM_RECORDS = 300
+def pdf_key(history: History, language: str, html: str) -> str:
+    """A name for the PDF of exactly this document (records, choices, language, day, layout).
 
-
-def _cache_enabled() -> bool:
-    return bool(current_app.config.get("HISTORY_PDF_CACHE", not current_app.testing))
-
-
-def _cache_path(history: History, language: str, html: str) -> tuple[str, str]:
-    """Where the PDF of this exact document is kept, and the prefix of its older versions."""
+    The laid-out PDF is kept in the database under it until the document changes.
+    """
     from weasyprint import __version__ as engine_version
 
     with open(print_stylesheet_path(), "rb") as handle:
         stylesheet = handle.read()
     fingerprint = html.encode() + stylesheet + font_css().encode() + engine_version.encode()
-    key = hashlib.sha256(fingerprint).hexdigest()[:24]
-    folder = os.path.join(current_app.instance_path, "history-pdf")
-    prefix = f"{history.city.slug}-{history.milestone.ordinal}-{language}-"
-    return os.path.join(folder, f"{prefix}{key}.pdf"), prefix
-
-
-def _lock_owner() -> str:
-    """What a lock says about its holder: the host and the process id."""
-    return f"{socket.gethostname()} {os.getpid()}\n"
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether process ``pid`` of this host still runs (assumed so where it cannot be told)."""
-    if os.name == "nt":  # os.kill would end the process there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists, under another user
-    return True
-
-
-def _lock_is_stale(lock: str) -> bool:
-    """Whether ``lock`` may be taken over at once: its holder is gone (a process of this
-    host that no longer runs), it names no holder and is a few seconds old, or it is older
-    than any render takes."""
-    try:
-        age = time.time() - os.path.getmtime(lock)
-        with open(lock, encoding="utf-8", errors="replace") as handle:
-            owner = handle.read().split()
-    except OSError:
-        return False  # gone already: the next attempt takes it
-    if age > LOCK_STALE_SECONDS:
-        return True
-    if len(owner) != 2 or not owner[1].isdigit():
-        return age > LOCK_UNCLAIMED_SECONDS
-    host, pid = owner[0], int(owner[1])
-    return host == socket.gethostname() and not _process_alive(pid)
-
-
-def _take_lock(lock: str) -> bool:
-    """Create ``lock`` naming this process; False if another render of the same document
-    holds it. A stale lock (see ``_lock_is_stale``) is removed so that the next try wins."""
-    claim = f"{lock}.{os.getpid()}-{threading.get_ident()}.claim"
-    try:
-        with open(claim, "w", encoding="utf-8") as handle:
-            handle.write(_lock_owner())
-        os.chmod(claim, 0o600)
-        # A link appears complete or not at all: no reader ever sees an empty lock.
-        try:
-            os.link(claim, lock)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(_lock_owner())
-    except FileExistsError:
-        if _lock_is_stale(lock):
-            with contextlib.suppress(OSError):
-                os.remove(lock)
-        return False
-    finally:
-        with contextlib.suppress(OSError):
-            os.remove(claim)
-    return True
-
-
-def _cached_pdf(
-    path: str, prefix: str, html: str, progress: Callable[[str], None] | None
-) -> bytes:
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    lock = f"{path}.lock"
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    locked = False
-    while not os.path.exists(path):
-        locked = _take_lock(lock)
-        if locked or time.monotonic() > deadline:
-            break
-        if not os.path.exists(lock):
-            continue  # a stale lock was just removed: take it now
-        time.sleep(0.2)  # the same document is being laid out by another request
-    if os.path.exists(path):
-        if locked:
-            os.remove(lock)
-        with open(path, "rb") as handle:
-            return handle.read()
-    try:
-        content = _write_pdf(html, progress)
-        for name in os.listdir(folder):  # only the latest version of each document is kept
-            if name.startswith(prefix) and name.endswith(".pdf"):
-                with contextlib.suppress(OSError):
-                    os.remove(os.path.join(folder, name))
-        temporary = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-        os.replace(temporary, path)
-        return content
-    finally:
-        if locked:
-            with contextlib.suppress(OSError):
-                os.remove(lock)
+    digest = hashlib.sha256(fingerprint).hexdigest()[:24]
+    return f"pdf-{history.city.slug}-{history.milestone.ordinal}-{language}-{digest}"[:64]
 
 
 def render_pdf(
-    history: History, language: str, progress: Callable[[str], None] | None = None
+    history: History,
+    language: str,
+    progress: Callable[[str], None] | None = None,
+    html: str | None = None,
 ) -> bytes:
     """The history as an A4 PDF with the Japanese font embedded.
 
     Laying out a long history takes a while (thousands of records: over ten seconds), so
-    the PDF of a given document is kept in the instance folder: asking again for the
-    same document (same records, choices, language and day) answers at once, and a
-    request for a document already being laid out waits for it instead of starting again.
+    the web pages have it done by a job (``history.jobs``), which keeps the PDF.
     """
-    html = render_document_html(history, language)
-    if not _cache_enabled():
-        return _write_pdf(html, progress)
-    path, prefix = _cache_path(history, language, html)
-    return _cached_pdf(path, prefix, html, progress)
-
-
-def prepare_pdf(history: History, language: str) -> threading.Thread | None:
-    """Start laying out a long history's PDF in the background, so that it is ready sooner.
-
-    Called when the history's page is opened: by the time the reader asks for the PDF it
-    is usually kept already. Does nothing for short histories or without the PDF store.
-    """
-    if not _cache_enabled() or len(history.entries) < PREPARE_FROM_RECORDS:
-        return None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def work() -> None:
-        with app.test_request_context():
-            try:
-                render_pdf(history, language)
-            except Exception:  # a failed preparation only means the request renders it
-                app.logger.exception("preparing the history PDF failed")
-
-    thread = threading.Thread(target=work, name="history-pdf", daemon=True)
-    thread.start()
-    return thread
+    return _write_pdf(html or render_document_html(history, language), progress)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import (
@@ -16,19 +15,23 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from exchange_app import current_language, jobs
 from exchange_app.auth.permissions import WRITE_RECORDS, requires
-from exchange_app.db import get_session
+from exchange_app.db import begin_write, get_session
 from exchange_app.history import bp, operations
-from exchange_app.history.document import prepare_pdf, render_document_html, render_pdf
+from exchange_app.history import jobs as pdf_jobs
+from exchange_app.history.document import pdf_key, render_document_html
 from exchange_app.history.forms import HistoryReportForm
 from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries, exports, partners
 from exchange_app.services import history as history_service
 from exchange_app.services.dates import today_in_japan
 from exchange_app.services.records import version_conflict
+from exchange_app.vocab import JobKind, JobStatus
 
 
 def _city_or_404(slug: str) -> PartnerCity:
@@ -94,39 +97,52 @@ def report(slug: str) -> Any:
     language = _language(history)
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
     document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
-    prepare_pdf(history, language)
     return render_template(
         "history/report.html",
         city=city,
         history=history,
         language=language,
         document=document,
-        estimate_seconds=pdf_seconds_estimate(len(history.entries), language),
     )
-
-
-def pdf_seconds_estimate(records: int, language: str) -> int:
-    """Roughly how long the PDF takes to lay out (measured: about 5 ms a record per language)."""
-    per_record = 0.005 * (2 if language == "both" else 1)
-    return max(2, round(1.5 + records * per_record))
 
 
 @bp.route("/<slug>/pdf")
 def pdf(slug: str) -> Any:
-    """The history as a print-ready A4 PDF with the Japanese font embedded."""
+    """The history as a print-ready A4 PDF with the Japanese font embedded.
+
+    A PDF already laid out for this very document is sent at once; otherwise a job lays
+    it out and the browser is sent to the job's progress page, which comes back here.
+    """
+    session = get_session()
     city = _city_or_404(slug)
-    history = history_service.build_history(get_session(), city, _ordinal_arg(city))
+    history = history_service.build_history(session, city, _ordinal_arg(city))
     language = _language(history)
-    started = time.perf_counter()
-    content = render_pdf(history, language)
-    current_app.logger.info(
-        "history PDF %s %s: %d records in %.2f s",
-        city.slug,
-        language,
-        len(history.entries),
-        time.perf_counter() - started,
-    )
-    return exports.download(content, _filename(history, language, "pdf"), "application/pdf")
+    key = pdf_key(history, language, render_document_html(history, language))
+    filename = _filename(history, language, "pdf")
+    kept = pdf_jobs.kept_pdf(session, key)
+    if kept is None:
+        job = pdf_jobs.pending_job(session, key, current_user.id)
+        if job is None:
+            begin_write(session)
+            job = jobs.submit(
+                session,
+                JobKind.HISTORY_PDF,
+                current_user.id,
+                current_language(),
+                slug=city.slug,
+                ordinal=history.milestone.ordinal,
+                language=language,
+                filename=filename,
+            )
+            job.result_ref = key
+            session.commit()
+            jobs.start(job)
+            session.refresh(job)
+        kept = pdf_jobs.kept_pdf(session, key) if job.status == JobStatus.DONE else None
+        if kept is None:
+            current_app.logger.info("history PDF %s %s: job %s", city.slug, language, job.id)
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+    return exports.download(kept.content, filename, "application/pdf")
 
 
 @bp.route("/<slug>/xlsx")

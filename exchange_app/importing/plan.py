@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app.importing.bulk import KindImport, RowContext, RowPlan
 from exchange_app.importing.columns import header_key, header_map
+from exchange_app.importing.limits import UploadLimits
 from exchange_app.importing.normalise import (
     ValueProblem,
     clean_text,
@@ -34,6 +35,9 @@ from exchange_app.importing.readers import FileProblem, Formula, Table, read_tab
 from exchange_app.records.fields import Field, FieldType
 from exchange_app.services import audit
 from exchange_app.vocab import AuditAction
+
+# ``progress`` hears how far the check is every this many rows.
+PROGRESS_EVERY = 200
 
 
 @dataclass
@@ -139,11 +143,19 @@ def plan_import(
     filename: str,
     content: bytes,
     max_bytes: int | None = None,
+    *,
+    limits: UploadLimits | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportPlan:
-    """Check a whole file and say what importing it would do. Writes nothing."""
+    """Check a whole file and say what importing it would do. Writes nothing.
+
+    ``progress(done, total)`` hears the rows read (total None) and then the rows checked;
+    it may raise to stop the check (a job over its time budget).
+    """
     plan = ImportPlan(kind=kind.key, filename=filename)
+    tick = (lambda rows: progress(rows, None)) if progress else None
     try:
-        table = read_table(filename, content, max_bytes)
+        table = read_table(filename, content, max_bytes, limits=limits, tick=tick)
     except FileProblem as error:
         plan.problems.append(Problem(None, None, None, str(error)))
         return plan
@@ -162,7 +174,9 @@ def plan_import(
     context = kind.context(session, raw_rows)
     headers = {key: table.headers[i] for key, i in positions.items()}
     columns = kind.by_column
-    for line, raw in raw_rows:
+    for checked, (line, raw) in enumerate(raw_rows):
+        if progress and checked % PROGRESS_EVERY == 0:
+            progress(checked, len(raw_rows))
         values: dict[str, Any] = {}
         row_problems: list[Problem] = []
 
@@ -233,6 +247,8 @@ def plan_import(
 
     _classify(session, kind, plan)
     plan.problems.sort(key=lambda p: p.line or 0)
+    if progress:
+        progress(len(raw_rows), len(raw_rows))
     return plan
 
 

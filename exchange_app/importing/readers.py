@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
-# An xlsx is a zip; refuse archives that would unpack to more than this (zip bombs).
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+from exchange_app.importing.limits import UploadLimits, current_limits, megabytes
+
+# ``tick(rows_read)`` is called every this many rows while a file is read (progress, time).
+TICK_EVERY = 500
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls and other Office 97 files
 
@@ -56,28 +59,95 @@ def file_format(filename: str) -> str:
     raise FileProblem(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
 
 
-def read_table(filename: str, content: bytes, max_bytes: int | None = None) -> Table:
-    """The table in ``content``; the format comes from the name and is checked against the bytes."""
-    if max_bytes is not None and len(content) > max_bytes:
+def read_table(
+    filename: str,
+    content: bytes,
+    max_bytes: int | None = None,
+    *,
+    limits: UploadLimits | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Table:
+    """The table in ``content``; the format comes from the name and is checked against the bytes.
+
+    A file over ``limits`` (by default the app's, ``max_bytes`` overriding its size) is
+    refused with a message naming the limit; ``tick`` hears how many rows were read.
+    """
+    limits = (limits or current_limits()).with_max_bytes(max_bytes)
+    if len(content) > limits.max_bytes:
         raise FileProblem(
             _(
                 "The file is %(size)s MB; files up to %(limit)s MB can be imported. "
                 "Split it into smaller files.",
-                size=round(len(content) / 1024 / 1024, 1),
-                limit=round(max_bytes / 1024 / 1024, 1),
+                size=megabytes(len(content)),
+                limit=megabytes(limits.max_bytes),
             )
         )
     kind = file_format(filename)
     if not content.strip():
         raise FileProblem(_("The file is empty."))
-    table = read_xlsx(content) if kind == "xlsx" else read_csv(content)
+    table = (
+        read_xlsx(content, limits, tick) if kind == "xlsx" else read_csv(content, limits, tick)
+    )
     if not table.headers or not any(h.strip() for h in table.headers):
         raise FileProblem(_("The file is empty: the first row should hold the column names."))
     return table
 
 
-def read_xlsx(content: bytes) -> Table:
+def _too_many_rows(limits: UploadLimits) -> FileProblem:
+    return FileProblem(
+        _(
+            "The file has more than %(limit)s rows; files of up to %(limit)s rows can be "
+            "imported. Split it into smaller files.",
+            limit=f"{limits.max_rows:,}",
+        )
+    )
+
+
+def _too_many_columns(limits: UploadLimits, found: int) -> FileProblem:
+    return FileProblem(
+        _(
+            "The file has %(found)s columns; files of up to %(limit)s columns can be "
+            "imported. Remove the columns this import does not use.",
+            found=f"{found:,}",
+            limit=f"{limits.max_columns:,}",
+        )
+    )
+
+
+def _check_row(limits: UploadLimits, rows: int, columns: int) -> None:
+    if rows > limits.max_rows:
+        raise _too_many_rows(limits)
+    if columns > limits.max_columns:
+        raise _too_many_columns(limits, columns)
+
+
+def check_zip_members(archive: zipfile.ZipFile, limits: UploadLimits) -> None:
+    """Refuse a workbook any of whose parts would unpack to more than the limit.
+
+    Read from the zip's directory, so a compressed bomb is refused without unpacking it;
+    Python's zip reader never unpacks more than the size the directory declares.
+    """
+    for info in archive.infolist():
+        if info.file_size > limits.max_unpacked_bytes:
+            raise FileProblem(
+                _(
+                    "The workbook is too large once unpacked: its part %(part)s would take "
+                    "%(size)s MB, and at most %(limit)s MB per part can be read. Split it "
+                    "into smaller files or save it as CSV.",
+                    part=info.filename[:80],
+                    size=megabytes(info.file_size),
+                    limit=megabytes(limits.max_unpacked_bytes),
+                )
+            )
+
+
+def read_xlsx(
+    content: bytes,
+    limits: UploadLimits | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Table:
     """The first sheet of a workbook. Dates stay dates; a formula cell becomes a ``Formula``."""
+    limits = limits or current_limits()
     if content.startswith(OLE_MAGIC):
         raise FileProblem(
             _("This is an old Excel file (.xls), not an .xlsx workbook. Save it as .xlsx.")
@@ -88,13 +158,14 @@ def read_xlsx(content: bytes) -> Table:
         )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                check_zip_members(archive, limits)
     except zipfile.BadZipFile as error:
         raise FileProblem(
             _("The file is named .xlsx but is not an Excel workbook. Save it again from Excel.")
         ) from error
-    if unpacked > MAX_UNPACKED_BYTES or "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in names:
         raise FileProblem(
             _("The file is named .xlsx but is not an Excel workbook. Save it again from Excel.")
         )
@@ -108,6 +179,9 @@ def read_xlsx(content: bytes) -> Table:
         sheet = workbook.worksheets[0]
         table: Table | None = None
         for line, cells in enumerate(sheet.iter_rows(), start=1):
+            _check_row(limits, len(table.rows) + 1 if table else 0, len(cells))
+            if tick and line % TICK_EVERY == 0:
+                tick(line)
             values = [_xlsx_value(cell) for cell in cells]
             if table is None:
                 if not any(v not in (None, "") for v in values):
@@ -181,14 +255,22 @@ def _looks_like_euc_jp(content: bytes, cp932_text: str) -> bool:
     return True
 
 
-def read_csv(content: bytes) -> Table:
+def read_csv(
+    content: bytes,
+    limits: UploadLimits | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Table:
     """A CSV file's rows; the first non-blank row is the header."""
+    limits = limits or current_limits()
     text = decode_csv(content)
     reader = csv.reader(io.StringIO(text, newline=""))
     table: Table | None = None
     try:
         # Row numbers count records, as a spreadsheet program shows them (header = 1).
         for line, values in enumerate(reader, start=1):
+            _check_row(limits, len(table.rows) + 1 if table else 0, len(values))
+            if tick and line % TICK_EVERY == 0:
+                tick(line)
             if table is None:
                 if not any(v.strip() for v in values):
                     continue

@@ -1,20 +1,29 @@
-"""Uploaded files kept between the preview and the confirm step.
+"""Uploaded files kept between the upload, the check, and the confirm step.
 
-A file is stored in the instance folder under a random name (never the name the
-user gave), with a small JSON note of who uploaded it, for which kind, and the
-original name for display. Any worker can then handle the confirm step. Files are
-removed after import or cancel, and forgotten after ``MAX_AGE_SECONDS``.
+A file is kept in the app database (never on one server's disk) under a random token,
+with who uploaded it, for which kind, and the name it had, for display. Any app server
+and any worker then reads it. Files are removed after import or cancel, and forgotten
+after ``MAX_AGE_SECONDS`` (they may hold personal data). The checked plan of an upload is
+kept the same way, so the preview is shown without checking the file again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
-import time
+import zlib
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from exchange_app.db import utcnow
+from exchange_app.importing.bulk import RowPlan
+from exchange_app.importing.plan import ImportPlan, Problem
+from exchange_app.services import stored_files
+from exchange_app.vocab import StoredFilePurpose
 
 MAX_AGE_SECONDS = 6 * 60 * 60
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -27,97 +36,133 @@ class StoredUpload:
     token: str
     kind: str
     filename: str
-    user_id: int
-    uploaded_at: float
+    user_id: int | None
+    uploaded_at: datetime
     content: bytes
+    check_job_id: int | None = None
 
 
-def upload_dir(instance_path: str) -> str:
-    """The folder holding pending uploads (created with owner-only access)."""
-    path = os.path.join(instance_path, "imports")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
+def save_upload(
+    session: Session, kind: str, filename: str, content: bytes, user_id: int
+) -> str:
+    """Keep an upload (adds and flushes); returns the random token that names it."""
+    purge_expired(session)
+    stored = stored_files.put(
+        session,
+        StoredFilePurpose.IMPORT_UPLOAD,
+        content,
+        filename=os.path.basename(filename or ""),
+        user_id=user_id,
+        meta={"kind": kind},
+    )
+    return stored.token
 
 
-def _paths(instance_path: str, token: str) -> tuple[str, str]:
-    folder = upload_dir(instance_path)
-    return os.path.join(folder, f"{token}.bin"), os.path.join(folder, f"{token}.json")
+def set_check_job(session: Session, token: str, job_id: int) -> None:
+    """Note which job checks the upload (its preview waits for that job)."""
+    stored = stored_files.get(session, token, StoredFilePurpose.IMPORT_UPLOAD)
+    if stored is not None:
+        stored.meta = {**stored.meta, "check_job_id": job_id}
+        session.flush()
 
 
-def save_upload(instance_path: str, kind: str, filename: str, content: bytes, user_id: int) -> str:
-    """Keep an upload; returns the random token that names it."""
-    purge_expired(instance_path)
-    token = secrets.token_urlsafe(32)
-    data_path, meta_path = _paths(instance_path, token)
-    for path, payload in (
-        (data_path, content),
-        (
-            meta_path,
-            json.dumps(
-                {
-                    "kind": kind,
-                    "filename": os.path.basename(filename or "")[:200],
-                    "user_id": user_id,
-                    "uploaded_at": time.time(),
-                }
-            ).encode(),
-        ),
-    ):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-    return token
-
-
-def load_upload(instance_path: str, token: str, user_id: int) -> StoredUpload | None:
+def load_upload(session: Session, token: str, user_id: int | None) -> StoredUpload | None:
     """The upload named ``token`` if it exists, is fresh, and belongs to ``user_id``."""
     if not _TOKEN.match(token or ""):
         return None
-    data_path, meta_path = _paths(instance_path, token)
-    try:
-        with open(meta_path, "rb") as handle:
-            meta = json.loads(handle.read())
-        with open(data_path, "rb") as handle:
-            content = handle.read()
-    except (OSError, ValueError):
+    stored = stored_files.get(session, token, StoredFilePurpose.IMPORT_UPLOAD)
+    if stored is None or stored.user_id != user_id:
         return None
-    if meta.get("user_id") != user_id or time.time() - meta["uploaded_at"] > MAX_AGE_SECONDS:
+    if utcnow() - stored.created_at > timedelta(seconds=MAX_AGE_SECONDS):
         return None
     return StoredUpload(
-        token, meta["kind"], meta["filename"], meta["user_id"], meta["uploaded_at"], content
+        stored.token,
+        str(stored.meta.get("kind", "")),
+        stored.filename,
+        stored.user_id,
+        stored.created_at,
+        stored.content,
+        stored.meta.get("check_job_id"),
     )
 
 
-def discard_upload(instance_path: str, token: str) -> None:
-    """Remove an upload (after import or cancel)."""
-    if not _TOKEN.match(token or ""):
-        return
-    for path in _paths(instance_path, token):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
+def discard_upload(session: Session, token: str) -> None:
+    """Remove an upload and its checked plan (after import or cancel)."""
+    if _TOKEN.match(token or ""):
+        stored_files.discard(session, token, plan_token(token))
 
 
-def purge_expired(instance_path: str) -> None:
-    """Remove uploads older than ``MAX_AGE_SECONDS`` (they may hold personal data)."""
-    folder = upload_dir(instance_path)
-    limit = time.time() - MAX_AGE_SECONDS
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        try:
-            if os.path.getmtime(path) < limit:
-                os.remove(path)
-        except OSError:
-            continue
+def purge_expired(session: Session) -> None:
+    """Remove uploads and plans older than ``MAX_AGE_SECONDS`` (they may hold personal data)."""
+    for purpose in (StoredFilePurpose.IMPORT_UPLOAD, StoredFilePurpose.IMPORT_PLAN):
+        stored_files.purge_older_than(session, purpose, timedelta(seconds=MAX_AGE_SECONDS))
 
 
-def discard_all(instance_path: str) -> int:
-    """Remove every pending upload, whoever made it and however fresh (the retention purge:
-    an import waiting for confirmation may hold personal data); returns how many."""
-    folder = upload_dir(instance_path)
-    tokens = set()
-    for name in os.listdir(folder):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(folder, name))
-            if name.endswith(".json"):
-                tokens.add(name)
-    return len(tokens)
+def discard_all(session: Session) -> int:
+    """Remove every pending upload and checked plan, whoever made it and however fresh (the
+    retention purge: an import waiting for confirmation may hold personal data); returns how
+    many uploads there were."""
+    return stored_files.discard_purposes(
+        session, StoredFilePurpose.IMPORT_UPLOAD, StoredFilePurpose.IMPORT_PLAN
+    )[StoredFilePurpose.IMPORT_UPLOAD]
+
+
+def plan_token(token: str) -> str:
+    """The token under which the checked plan of upload ``token`` is kept."""
+    return f"{token}.p"[:64]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot keep {type(value).__name__} in a plan")
+
+
+def _decode(value: dict[str, Any]) -> Any:
+    if set(value) == {"$date"}:
+        return date.fromisoformat(value["$date"])
+    if set(value) == {"$datetime"}:
+        return datetime.fromisoformat(value["$datetime"])
+    return value
+
+
+def plan_bytes(plan: ImportPlan) -> bytes:
+    """A checked plan as compressed JSON (dates kept as dates)."""
+    data = {
+        "kind": plan.kind,
+        "filename": plan.filename,
+        "rows": [row.__dict__ for row in plan.rows],
+        "problems": [problem.__dict__ for problem in plan.problems],
+        "warnings": [warning.__dict__ for warning in plan.warnings],
+    }
+    return zlib.compress(json.dumps(data, default=_encode, ensure_ascii=False).encode(), 6)
+
+
+def plan_from_bytes(content: bytes) -> ImportPlan:
+    """The plan ``plan_bytes`` kept."""
+    data = json.loads(zlib.decompress(content), object_hook=_decode)
+    return ImportPlan(
+        kind=data["kind"],
+        filename=data["filename"],
+        rows=[RowPlan(**row) for row in data["rows"]],
+        problems=[Problem(**problem) for problem in data["problems"]],
+        warnings=[Problem(**warning) for warning in data["warnings"]],
+    )
+
+
+def save_plan(session: Session, token: str, plan: ImportPlan, user_id: int | None) -> str:
+    """Keep the checked plan of upload ``token`` (replacing an earlier one); its token."""
+    key = plan_token(token)
+    stored_files.discard(session, key)
+    stored_files.put(
+        session, StoredFilePurpose.IMPORT_PLAN, plan_bytes(plan), user_id=user_id, token=key
+    )
+    return key
+
+
+def load_plan(session: Session, token: str) -> ImportPlan | None:
+    """The checked plan of upload ``token``, if it was checked."""
+    stored = stored_files.get(session, plan_token(token), StoredFilePurpose.IMPORT_PLAN)
+    return None if stored is None else plan_from_bytes(stored.content)

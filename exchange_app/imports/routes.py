@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,26 +18,29 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from exchange_app import current_language
+from exchange_app import current_language, jobs
 from exchange_app.auth.permissions import PERSONAL_DATA, WRITE_RECORDS, can, requires
 from exchange_app.db import begin_write, get_session
 from exchange_app.forms import choices_from
-from exchange_app.importing import apply_plan, plan_import, uploads
+from exchange_app.importing import uploads
+from exchange_app.importing.limits import current_limits
 from exchange_app.importing.spreadsheets import export_bytes, template_bytes
 from exchange_app.imports import bp
+from exchange_app.imports import jobs as import_jobs  # noqa: F401 (registers the job handlers)
 from exchange_app.imports import preview as row_preview
 from exchange_app.imports.forms import ConfirmForm, UploadForm
 from exchange_app.imports.kinds import KINDS, get_kind
+from exchange_app.jobs.routes import LINKS
+from exchange_app.models import Job
 from exchange_app.services import audit, exports
-from exchange_app.vocab import AuditAction
+from exchange_app.vocab import AuditAction, JobKind, JobStatus
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ROWS_PER_PAGE = 200
 
 
 def max_upload_bytes() -> int:
-    """The largest file the wizard accepts (``IMPORT_MAX_BYTES``, default 10 MB)."""
-    return int(current_app.config.get("IMPORT_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    """The largest file the wizard accepts (``IMPORT_MAX_MB``, default 10 MB)."""
+    return current_limits().max_bytes
 
 
 def allowed_kinds() -> list[Any]:
@@ -69,6 +71,9 @@ def _index_page(form: UploadForm, error: str | None = None, status: int = 200) -
             kinds=allowed_kinds(),
             error=error,
             max_mb=round(max_upload_bytes() / 1024 / 1024, 1),
+            recent=jobs.recent_jobs(
+                get_session(), current_user.id, (JobKind.IMPORT_CHECK, JobKind.IMPORT_APPLY)
+            ),
         ),
         status,
     )
@@ -103,13 +108,17 @@ def index() -> Any:
         content = form.file.data.stream.read(limit + 1)
         if len(content) > limit:
             raise RequestEntityTooLarge()
+        # The file is kept in the database and checked by a job: the request only stores it.
+        session = get_session()
         token = uploads.save_upload(
-            current_app.instance_path,
-            form.kind.data,
-            form.file.data.filename or "",
-            content,
-            current_user.id,
+            session, form.kind.data, form.file.data.filename or "", content, current_user.id
         )
+        job = jobs.submit(
+            session, JobKind.IMPORT_CHECK, current_user.id, current_language(), token=token
+        )
+        uploads.set_check_job(session, token, job.id)
+        session.commit()
+        jobs.start(job)
         target = url_for("imports.preview", token=token)
         if _wants_json():
             return jsonify(next=target)
@@ -122,10 +131,15 @@ def index() -> Any:
 
 
 def _load(token: str) -> tuple[Any, Any]:
-    stored = uploads.load_upload(current_app.instance_path, token, current_user.id)
+    stored = uploads.load_upload(get_session(), token, current_user.id)
     if stored is None:
         abort(404)
     return stored, _require_kind(stored.kind)
+
+
+def _job_page(job: Job, status: int = 200) -> Any:
+    """A job's progress (or why it failed) where the import wizard shows it."""
+    return render_template("jobs/show.html", job=job, links=LINKS[job.kind](job)), status
 
 
 def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
@@ -155,7 +169,13 @@ def _preview_page(stored: Any, kind: Any, plan: Any, status: int = 200) -> Any:
 def preview(token: str) -> Any:
     """Step 2: every row as create / update / unchanged, and every problem."""
     stored, kind = _load(token)
-    plan = plan_import(get_session(), kind, stored.filename, stored.content, max_upload_bytes())
+    if stored.check_job_id is not None:
+        job = jobs.routes.own_job(stored.check_job_id)
+        if job.status != JobStatus.DONE:
+            return _job_page(job, 422 if job.status == JobStatus.FAILED else 200)
+    plan = uploads.load_plan(get_session(), stored.token)
+    if plan is None:
+        abort(404)
     return _preview_page(stored, kind, plan)
 
 
@@ -168,25 +188,19 @@ def confirm(token: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     session = get_session()
-    plan = plan_import(session, kind, stored.filename, stored.content, max_upload_bytes())
+    plan = uploads.load_plan(session, stored.token)
+    if plan is None:
+        return redirect(url_for("imports.preview", token=token), 303)
     if not plan.ok:
         flash(_("The file has problems; nothing was imported."), "danger")
         return _preview_page(stored, kind, plan, 422)
-    result = apply_plan(session, kind, plan, user_id=current_user.id)
-    session.commit()
-    uploads.discard_upload(current_app.instance_path, token)
-    counts = plan.counts
-    flash(
-        _(
-            "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
-            file=stored.filename,
-            created=len(result["created"]),
-            updated=len(result["updated"]),
-            unchanged=counts["unchanged"],
-        ),
-        "success",
+    # Checked again against today's data and written by a job (all rows or none).
+    job = jobs.submit(
+        session, JobKind.IMPORT_APPLY, current_user.id, current_language(), token=token
     )
-    return redirect(url_for("imports.index"))
+    session.commit()
+    jobs.start(job)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.route("/<token>/cancel", methods=["POST"])
@@ -197,7 +211,9 @@ def cancel(token: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     _load(token)
-    uploads.discard_upload(current_app.instance_path, token)
+    session = get_session()
+    uploads.discard_upload(session, token)
+    session.commit()
     flash(_("The upload was discarded; nothing was imported."), "info")
     return redirect(url_for("imports.index"))
 

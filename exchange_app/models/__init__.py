@@ -18,6 +18,7 @@ from exchange_app.models.indicator import (
     IndicatorValue,
     IndicatorValueRevision,
 )
+from exchange_app.models.job import Job, StoredFile
 from exchange_app.models.partner import PartnerCity, PartnerCityField, RelationshipEvent
 from exchange_app.models.promotion import Organization, Promotion, promotion_leading_projects
 from exchange_app.models.reference import LeadingProject
@@ -39,6 +40,7 @@ __all__ = [
     "IndicatorTarget",
     "IndicatorValue",
     "IndicatorValueRevision",
+    "Job",
     "LeadingProject",
     "LoginFailure",
     "LoginSession",
@@ -48,6 +50,7 @@ __all__ = [
     "PartnerCityField",
     "Promotion",
     "RelationshipEvent",
+    "StoredFile",
     "User",
     "YouthPerson",
     "YouthProgram",

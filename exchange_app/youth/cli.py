@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from exchange_app.db import begin_write, get_db, get_session
@@ -33,7 +32,9 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
     preview = queries.purge_preview(session, day)
     if not preview.participants:
         # Pending uploads may hold personal data whatever the date: they go in any case.
-        uploads.discard_all(current_app.instance_path)
+        begin_write(session)
+        uploads.discard_all(session)
+        session.commit()
         click.echo(f"No participant records of programmes ended before {day.isoformat()}.")
         return
     click.echo(
@@ -46,7 +47,7 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
         return
     # The write lock is taken after the confirmation (a prompt must not hold it).
     begin_write(session)
-    count = operations.purge_personal_data(session, day, current_app.instance_path)
+    count = operations.purge_personal_data(session, day)
     session.commit()
     compacted = operations.compact_storage(get_db().engine)
     click.echo(f"Anonymised {count} participant records.")

@@ -227,11 +227,11 @@ def record_participant_export(
 # --- retention --------------------------------------------------------------------------
 
 
-def purge_personal_data(session: Session, before: date, instance_path: str) -> int:
+def purge_personal_data(session: Session, before: date) -> int:
     """Anonymise participants of programmes that ended before ``before``; returns how many.
 
-    Every pending upload in ``instance_path`` (an import waiting for confirmation, which
-    may hold the very data purged) is discarded too.
+    Every pending upload (an import waiting for confirmation, which may hold the very data
+    purged) is discarded too.
 
     Every field the declaration marks personal is removed (names, kana, romaji, birth
     date, school, grade, guardian's name and contacts, emergency contact, notes), and
@@ -239,7 +239,7 @@ def purge_personal_data(session: Session, before: date, instance_path: str) -> i
     (the consent rule needs it), the person link and the programme stay, so every
     count and indicator is the same before and after.
     """
-    uploads.discard_all(instance_path)
+    uploads.discard_all(session)
     participants = list(session.scalars(queries.purge_statement(before)))
     now = utcnow()
     for participant in participants:

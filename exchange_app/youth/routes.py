@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -413,9 +412,7 @@ def purge() -> Any:
     if form.validate_on_submit():
         preview = queries.purge_preview(session, form.before.data)
         if form.confirm.data == "yes" and preview.participants:
-            count = operations.purge_personal_data(
-                session, form.before.data, current_app.instance_path
-            )
+            count = operations.purge_personal_data(session, form.before.data)
             session.commit()
             operations.compact_storage(get_db().engine)
             flash(

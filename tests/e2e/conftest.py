@@ -53,9 +53,11 @@ class LiveServer:
 
 
 @contextmanager
-def serve_app(name: str, folder: str) -> Iterator[LiveServer]:
+def serve_app(
+    name: str, folder: str, config: dict[str, object] | None = None
+) -> Iterator[LiveServer]:
     """The app on 127.0.0.1 (a free port), CSRF on, over a fresh migrated and seeded database
-    of its own (``name`` tells the scratch databases apart)."""
+    of its own (``name`` tells the scratch databases apart); ``config`` adds settings."""
     url = scratch_database_url(name, folder)
     reset_database(url)
     migrate.upgrade(url)
@@ -64,7 +66,9 @@ def serve_app(name: str, folder: str) -> Iterator[LiveServer]:
         seed_reference_data(session)
         session.commit()
     engine.dispose()
-    app = create_app({"DATABASE_URL": url, "WTF_CSRF_ENABLED": True, "TESTING": False})
+    app = create_app(
+        {"DATABASE_URL": url, "WTF_CSRF_ENABLED": True, "TESTING": False, **(config or {})}
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -136,6 +137,8 @@ def value_for(column, checks, parents, serial: int, variant: str) -> Any:
         return date(2024, 3, 31)
     if isinstance(kind, JSON):
         return {"メモ": KANJI, "none": None, "n": serial}
+    if isinstance(kind, LargeBinary):
+        return KANJI.encode() + bytes(range(256)) + serial.to_bytes(4, "big")
     if isinstance(kind, String):
         for check in checks:
             exact = re.search(

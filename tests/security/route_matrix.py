@@ -140,6 +140,9 @@ ROUTES: dict[str, Expect] = {
     "imports.cancel": Expect(
         post=also(WRITE, staff=404, coordinator=404, admin=404), args={"token": "no-such-upload"}
     ),
+    # Jobs: only their owner sees them (a job that does not exist: 404 when signed in)
+    "jobs.show": Expect(get=by_role(302, 404, 404, 404, 404), args={"job_id": 999999}),
+    "jobs.status": Expect(get=by_role(302, 404, 404, 404, 404), args={"job_id": 999999}),
 }
 
 # Endpoints whose POST ends the signed-in session (the test signs in again after them).
@@ -320,6 +323,7 @@ MISSING_ARGS: dict[str, Any] = {
     "person_id": 987654321,
     "token_id": 987654321,
     "token": "no-such-upload",
+    "job_id": 987654321,
     "code": "9z",
     "kind_key": "no-such-kind",
     "weight": "italic",
