@@ -140,18 +140,19 @@ def test_purge_command_reports_and_asks_before_changing(app: Flask, db: Session)
 
 @pytest.mark.parametrize("before", ["2025-04-01", "2000-01-01"])
 def test_purge_command_discards_every_pending_upload(
-    app: Flask, db: Session, before: str
+    app: Flask, db: Session, make_user: Any, before: str
 ) -> None:
     from exchange_app.importing import uploads
 
     arrange(db)
+    uploader = make_user("coordinator")
     secret = "消去田 秘子".encode()
-    token = uploads.save_upload(db, "participants", "参加者.xlsx", secret, user_id=1)
+    token = uploads.save_upload(db, "participants", "参加者.xlsx", secret, user_id=uploader.id)
     db.commit()
     done = app.test_cli_runner().invoke(args=["purge-personal-data", "--before", before, "--yes"])
     assert done.exit_code == 0, done.output
     db.expire_all()
-    assert uploads.load_upload(db, token, 1) is None
+    assert uploads.load_upload(db, token, uploader.id) is None
     assert db.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
@@ -161,12 +162,12 @@ def test_admin_purge_discards_pending_uploads(
     from exchange_app.importing import uploads
 
     arrange(db)
-    token = uploads.save_upload(db, "participants", "a.xlsx", b"x", user_id=1)
+    admin = auth.login("admin")
+    token = uploads.save_upload(db, "participants", "a.xlsx", b"x", user_id=admin.id)
     db.commit()
-    auth.login("admin")
     client.post("/youth/purge", data={"before": "2025-04-01", "confirm": "yes"})
     db.expire_all()
-    assert uploads.load_upload(db, token, 1) is None
+    assert uploads.load_upload(db, token, admin.id) is None
 
 
 def test_admin_screen_previews_then_purges_on_confirmation(

@@ -67,12 +67,11 @@ def purge_older_than(
 def discard_purposes(session: Session, *purposes: str) -> dict[str, int]:
     """Remove every file kept for ``purposes``; how many there were of each."""
     counts = dict.fromkeys(purposes, 0)
-    counts.update(
-        session.execute(
-            select(StoredFile.purpose, func.count())
-            .where(StoredFile.purpose.in_(purposes))
-            .group_by(StoredFile.purpose)
-        ).tuples()
+    rows = session.execute(
+        select(StoredFile.purpose, func.count())
+        .where(StoredFile.purpose.in_(purposes))
+        .group_by(StoredFile.purpose)
     )
+    counts.update({purpose: count for purpose, count in rows})
     session.execute(delete(StoredFile).where(StoredFile.purpose.in_(purposes)))
     return counts
