@@ -15,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
@@ -197,9 +197,14 @@ def retry_after(session: Session, email: str, remote_addr: str | None, throttle:
 
     State is in the database, so every worker and app server applies the same delay.
     """
-    wait = _wait_after(
-        session, LoginFailure.email == normalise_email(email), throttle.free_failures, throttle
-    )
+    email = normalise_email(email)
+    # An account's count starts again at its last sign-in (the rows stay: they still count
+    # for the address they came from).
+    since = session.scalar(select(User.last_login_at).where(User.email == email))
+    account = LoginFailure.email == email
+    if since is not None:
+        account = and_(account, LoginFailure.occurred_at > since)
+    wait = _wait_after(session, account, throttle.free_failures, throttle)
     if remote_addr:
         wait = max(
             wait,
@@ -224,11 +229,6 @@ def record_failure(
             remote_addr=remote_addr[:64] if remote_addr else None,
         )
     )
-
-
-def clear_failures(session: Session, email: str) -> None:
-    """A successful sign-in: the account's failures no longer count."""
-    session.execute(delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
 
 
 @dataclass
@@ -266,7 +266,6 @@ def authenticate(
         return SignInResult(user=None)
     if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    clear_failures(session, email)
     return SignInResult(user=user)
 
 
