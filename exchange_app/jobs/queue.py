@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -339,6 +339,21 @@ def _finish(session: Session, job_id: int, status: JobStatus, **values: Any) -> 
     return True
 
 
+def stale_bound(app: Flask) -> datetime:
+    """A running job whose last heartbeat is older than this has lost its worker."""
+    return utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"])
+
+
+def is_stale(job: Job, app: Flask | None = None) -> bool:
+    """Whether ``job`` is running with no heartbeat since ``stale_bound``."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    return (
+        job.status == JobStatus.RUNNING
+        and job.heartbeat_at is not None
+        and job.heartbeat_at < stale_bound(app)
+    )
+
+
 def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
     """Jobs whose worker stopped reporting: queued again, or failed after the last attempt.
 
@@ -346,7 +361,7 @@ def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
     """
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
-    bound = utcnow() - timedelta(seconds=config["JOB_STALE_SECONDS"])
+    bound = stale_bound(app)
     stale = [
         (job.id, job.attempts)
         for job in session.query(Job).filter(

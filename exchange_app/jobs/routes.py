@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app, jsonify, redirect, render_template
+from flask import abort, jsonify, redirect, render_template
 from flask_login import current_user
 
-from exchange_app.db import begin_write, get_session, utcnow
+from exchange_app.db import begin_write, get_session
 from exchange_app.jobs import bp
-from exchange_app.jobs.queue import recover_stale
+from exchange_app.jobs.queue import is_stale, recover_stale
 from exchange_app.models import Job
 from exchange_app.vocab import JobKind, JobStatus
 
@@ -45,12 +44,7 @@ def own_job(job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None or job.user_id != current_user.id:
         abort(404)
-    stale = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
-    if (
-        job.status == JobStatus.RUNNING
-        and job.heartbeat_at is not None
-        and utcnow() - job.heartbeat_at > stale
-    ):
+    if is_stale(job):
         begin_write(session)
         recover_stale(session)
         session.refresh(job)
