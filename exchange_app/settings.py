@@ -89,6 +89,8 @@ class Config:
     # A job whose worker died is started again this many times in all, then marked failed.
     JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 2)
     JOB_WORKERS = _env_int("JOB_WORKERS", 2)
+    # Finished jobs (their pages, progress and outcome) are removed after this many days.
+    JOB_KEEP_DAYS = _env_int("JOB_KEEP_DAYS", 30)
 
     TRUSTED_HOSTS: list[str] | None = (
         [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]

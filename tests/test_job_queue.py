@@ -401,3 +401,61 @@ def test_a_job_the_queue_cannot_take_fails_and_says_so(app, client, auth, db, mo
     assert "処理をジョブの待ち行列に渡せませんでした" in html
     db.expire_all()
     assert db.scalar(select(Job)).status == "failed"
+
+
+class TestPeriodicCleanUp:
+    """Expired uploads and long-finished jobs are removed by the worker, not by the next upload."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path: Path) -> dict[str, Any]:
+        return {**queue_settings(tmp_path), "JOB_KEEP_DAYS": 30}
+
+    def _aged_job(self, db: Session, user_id: int, status: str, days: float) -> Job:
+        job = jobs.submit(db, jobs_kind("import_check"), user_id, "ja", token="x" * 43)
+        job.status = status
+        job.finished_at = utcnow() - timedelta(days=days) if status in ("done", "failed") else None
+        job.heartbeat_at = utcnow() if status == "running" else None
+        job.created_at = utcnow() - timedelta(days=days)
+        db.flush()
+        return job
+
+    def test_the_worker_runs_the_clean_up_every_ten_minutes(self, app: Flask, db,
+                                                            make_user) -> None:
+        from datetime import datetime
+
+        from exchange_app.importing import uploads
+        from exchange_app.models import StoredFile
+
+        user = make_user("staff")
+        expired = uploads.save_upload(db, "delegations", "old.csv", b"x", user.id)
+        fresh = uploads.save_upload(db, "delegations", "new.csv", b"y", user.id)
+        kept = db.scalar(select(StoredFile).where(StoredFile.token == expired))
+        kept.created_at -= timedelta(seconds=uploads.MAX_AGE_SECONDS + 60)
+        removable = {self._aged_job(db, user.id, "done", 31).id,
+                     self._aged_job(db, user.id, "failed", 40).id}
+        kept_jobs = {self._aged_job(db, user.id, "done", 29).id,
+                     self._aged_job(db, user.id, "running", 31).id}
+        db.commit()
+
+        huey = jobs.queue_of(app).huey
+        due = {task.name: task for task in huey.read_periodic(datetime(2026, 12, 3, 9, 10))}
+        assert "exchange_app.clean_up" in due
+        assert "exchange_app.clean_up" not in {
+            task.name for task in huey.read_periodic(datetime(2026, 12, 3, 9, 11))
+        }
+        huey.execute(due["exchange_app.clean_up"])
+
+        db.expire_all()
+        assert uploads.load_upload(db, fresh, user.id) is not None
+        assert db.scalar(select(StoredFile).where(StoredFile.token == expired)) is None
+        left = set(db.scalars(select(Job.id)))
+        assert kept_jobs <= left and not removable & left
+
+    def test_the_command_runs_it_now_and_says_what_it_removed(self, app: Flask, db,
+                                                             make_user) -> None:
+        user = make_user("staff")
+        self._aged_job(db, user.id, "failed", 31)
+        db.commit()
+        result = app.test_cli_runner().invoke(args=["jobs", "clean-up"])
+        assert result.exit_code == 0, result.output
+        assert "finished_jobs=1" in result.output and "expired_uploads=0" in result.output

@@ -92,10 +92,12 @@ def discard_upload(session: Session, token: str) -> None:
         stored_files.discard(session, token, plan_token(token))
 
 
-def purge_expired(session: Session) -> None:
-    """Remove uploads and plans older than ``MAX_AGE_SECONDS`` (they may hold personal data)."""
-    for purpose in (StoredFilePurpose.IMPORT_UPLOAD, StoredFilePurpose.IMPORT_PLAN):
-        stored_files.purge_older_than(session, purpose, timedelta(seconds=MAX_AGE_SECONDS))
+def purge_expired(session: Session) -> int:
+    """Remove uploads and plans older than ``MAX_AGE_SECONDS`` (they may hold personal data);
+    returns how many uploads there were."""
+    age = timedelta(seconds=MAX_AGE_SECONDS)
+    stored_files.purge_older_than(session, StoredFilePurpose.IMPORT_PLAN, age)
+    return stored_files.purge_older_than(session, StoredFilePurpose.IMPORT_UPLOAD, age)
 
 
 def discard_all(session: Session) -> int:

@@ -44,3 +44,14 @@ def recover_command() -> None:
     """Queue again (or mark failed) the jobs whose worker stopped; prints their ids."""
     again = recover_stale(get_session())
     click.echo(" ".join(str(job_id) for job_id in again) or "none")
+
+
+@jobs_group.command("clean-up")
+@with_appcontext
+def clean_up_command() -> None:
+    """Run the periodic clean-ups now (expired uploads, long-finished jobs); prints counts."""
+    from exchange_app.services import housekeeping
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    removed = housekeeping.clean_up(get_session(), app)
+    click.echo(" ".join(f"{name}={count}" for name, count in removed.items()))

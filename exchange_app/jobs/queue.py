@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from exchange_app.db import begin_write, get_db, utcnow
@@ -144,6 +144,17 @@ def init_app(app: Flask) -> None:
             session = get_db(app).session_factory()
             try:
                 recover_stale(session)
+            finally:
+                session.close()
+
+    @huey.periodic_task(crontab(minute="*/10"), name="exchange_app.clean_up")
+    def clean_up_task() -> None:
+        from exchange_app.services import housekeeping
+
+        with app.app_context():
+            session = get_db(app).session_factory()
+            try:
+                housekeeping.clean_up(session, app)
             finally:
                 session.close()
 
@@ -337,6 +348,17 @@ def _finish(session: Session, job_id: int, status: JobStatus, **values: Any) -> 
         return False
     session.commit()
     return True
+
+
+def purge_finished(session: Session, older_than: timedelta) -> int:
+    """Remove jobs that finished more than ``older_than`` ago; how many there were."""
+    removed = session.execute(
+        delete(Job).where(
+            Job.status.in_((JobStatus.DONE, JobStatus.FAILED)),
+            Job.finished_at < utcnow() - older_than,
+        )
+    )
+    return int(getattr(removed, "rowcount", 0) or 0)
 
 
 def stale_bound(app: Flask) -> datetime:

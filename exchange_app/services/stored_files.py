@@ -56,12 +56,13 @@ def discard(session: Session, *tokens: str | None) -> None:
 
 def purge_older_than(
     session: Session, purpose: str, age: timedelta, now: datetime | None = None
-) -> None:
-    """Remove the files of ``purpose`` kept longer than ``age``."""
+) -> int:
+    """Remove the files of ``purpose`` kept longer than ``age``; how many there were."""
     limit = (now or utcnow()) - age
-    session.execute(
+    removed = session.execute(
         delete(StoredFile).where(StoredFile.purpose == purpose, StoredFile.created_at < limit)
     )
+    return int(getattr(removed, "rowcount", 0) or 0)
 
 
 def discard_purposes(session: Session, *purposes: str) -> dict[str, int]:
