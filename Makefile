@@ -33,8 +33,9 @@ $(UV): scripts/uv-requirements.txt
 	$(TOOLS)/bin/pip install --quiet --require-hashes -r scripts/uv-requirements.txt
 	@touch $(UV)
 
+# --inexact: `make run` after `make test` keeps the test tools (both come from the same lock).
 install: $(UV)
-	$(SYNC) --quiet
+	$(SYNC) --quiet --inexact
 	$(MAKE) --no-print-directory translations
 
 install-test: $(UV)
