@@ -68,9 +68,20 @@ def password_strength(password: str, email: str | None = None) -> int:
     the app's own words and the user's e-mail count for nothing."""
     own_words = [*CITY_WORDS]
     if email:
-        own_words += [email, *re.split(r"[@._+-]+", email)]
+        own_words += [email, *(part for part in re.split(r"[@._+-]+", email) if len(part) > 2)]
+    # zxcvbn still credits what surrounds a known word ("Kumamon2024!!" scores 3), so the
+    # password must also be strong with those words taken out.
+    own = re.compile(
+        "|".join(re.escape(word) for word in sorted(own_words, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
     # zxcvbn reads at most 72 characters; a longer password is at least as strong as its start.
-    return int(zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=own_words)["score"])
+    return min(
+        int(zxcvbn(candidate[:ZXCVBN_MAX_LENGTH], user_inputs=own_words)["score"])
+        if candidate
+        else 0
+        for candidate in {password, own.sub("", password)}
+    )
 
 
 def check_password_policy(password: str, email: str | None = None) -> None:

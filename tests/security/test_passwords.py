@@ -66,7 +66,8 @@ def test_weak_passwords_are_refused(password, reason):
 
 @pytest.mark.parametrize(
     "password",
-    ["Password123!", "Kumamoto2024!", "iloveyou1234", "exchange_app2024", "kumamonkumamoto"],
+    ["Password123!", "Kumamoto2024!", "iloveyou1234", "exchange_app2024", "kumamonkumamoto",
+     "Kumamon2024!!", "熊本市の国際交流2024年!!"],
 )
 def test_easily_guessed_passwords_are_refused(password):
     with pytest.raises(accounts.PasswordPolicyError) as raised:
@@ -79,6 +80,10 @@ def test_the_citys_own_words_count_for_nothing():
 
     assert zxcvbn("kumamonkumamoto")["score"] >= accounts.MIN_PASSWORD_STRENGTH  # unknown words
     assert accounts.password_strength("kumamonkumamoto") < accounts.MIN_PASSWORD_STRENGTH
+    # What surrounds them must be strong on its own.
+    assert zxcvbn("Kumamon2024!!", user_inputs=["kumamon"])["score"] >= 3
+    assert accounts.password_strength("Kumamon2024!!") < accounts.MIN_PASSWORD_STRENGTH
+    assert accounts.password_strength("kumamon sakura hillside lantern") >= 3
 
 
 @pytest.mark.parametrize(
