@@ -232,6 +232,26 @@ class TestQueuedInTheTestTransaction:
         db.expire_all()
         assert db.get(Job, job.id).status == "failed" and huey.pending_count() == 0
 
+    def test_a_queued_job_the_queue_lost_is_handed_over_again_once(
+        self, app, client, auth, db
+    ) -> None:
+        # Recorded and committed, but the web worker died before handing it over.
+        user = auth.login("staff")
+        old = utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 5)
+        lost = jobs.submit(db, jobs_kind("import_check"), user.id, "ja", token="x" * 43)
+        held = jobs.submit(db, jobs_kind("import_check"), user.id, "ja", token="y" * 43)
+        recent = jobs.submit(db, jobs_kind("import_check"), user.id, "ja", token="z" * 43)
+        lost.created_at = held.created_at = old
+        db.commit()
+        huey = jobs.queue_of(app).huey
+        jobs.queue_of(app).run_task(held.id)  # waiting in the queue: not handed over twice
+        assert jobs.recover_stale(db, app) == [lost.id]
+        assert sorted(task.args[0] for task in huey.pending()) == sorted([held.id, lost.id])
+        # Handed over just now: the next pass leaves it alone.
+        assert jobs.recover_stale(db, app) == []
+        assert huey.pending_count() == 2
+        assert recent.id not in jobs.queue_of(app).held_job_ids()
+
     def test_someone_elses_job_is_not_found(self, app, client, auth, db, make_user) -> None:
         other = make_user("staff")
         job = jobs.submit(db, jobs_kind("import_check"), other.id, "ja", token="x" * 43)

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from exchange_app.db import begin_write, get_db, utcnow
@@ -114,6 +114,14 @@ class JobQueue:
 
     huey: Huey
     run_task: Any
+
+    def held_job_ids(self) -> set[int]:
+        """The jobs waiting in the queue (handed over and not yet taken by a worker)."""
+        return {
+            int(task.args[0])
+            for task in self.huey.pending()
+            if task.name == self.run_task.name and task.args
+        }
 
 
 def make_huey(app: Flask) -> Huey:
@@ -377,7 +385,13 @@ def is_stale(job: Job, app: Flask | None = None) -> bool:
 
 
 def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
-    """Jobs whose worker stopped reporting: queued again, or failed after the last attempt.
+    """Jobs that would otherwise never end, handed to the queue again (or failed).
+
+    * A running job whose worker stopped reporting: queued again, or failed after the
+      last attempt.
+    * A queued job that the queue does not hold, waiting longer than the stale bound: the
+      web worker died between recording it and handing it over, or a job worker between
+      taking it and starting it. (A job handed over twice runs once: ``_claim``.)
 
     Returns the ids of the jobs queued again (already handed to the queue). Commits.
     """
@@ -395,7 +409,9 @@ def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
         condition = (Job.id == job_id, Job.status == JobStatus.RUNNING, Job.heartbeat_at < bound)
         if attempts < config["JOB_MAX_ATTEMPTS"]:
             changed = session.execute(
-                update(Job).where(*condition).values(status=JobStatus.QUEUED.value)
+                update(Job)
+                .where(*condition)
+                .values(status=JobStatus.QUEUED.value, heartbeat_at=utcnow())
             )
             if getattr(changed, "rowcount", 0):
                 again.append(job_id)
@@ -413,8 +429,26 @@ def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
                 .where(*condition)
                 .values(status=JobStatus.FAILED.value, finished_at=utcnow(), error=message)
             )
-    session.commit()
     queue = queue_of(app)
+    waiting = list(
+        session.scalars(
+            select(Job.id).where(
+                Job.status == JobStatus.QUEUED,
+                func.coalesce(Job.heartbeat_at, Job.created_at) < bound,
+            )
+        )
+    )
+    if waiting:
+        held = queue.held_job_ids()
+        lost = [job_id for job_id in waiting if job_id not in held]
+        if lost:
+            session.execute(
+                update(Job)
+                .where(Job.id.in_(lost), Job.status == JobStatus.QUEUED)
+                .values(heartbeat_at=utcnow())
+            )
+            again += lost
+    session.commit()
     for job_id in again:
         queue.run_task(job_id)
     return again
