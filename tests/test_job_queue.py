@@ -25,13 +25,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exchange_app import create_app, jobs, migrate
 from exchange_app.db import create_db_engine, utcnow
 from exchange_app.jobs import queue
-from exchange_app.models import Delegation, Job
+from exchange_app.models import Delegation, Job, User
 from exchange_app.services import accounts
 from exchange_app.services.seed import seed_reference_data
 from tests.conftest import PASSWORD
@@ -407,6 +407,28 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_next_worker(
                     process.kill()
         jobs.queue_of(app).huey.flush()
         app.extensions["exchange_app.db"].engine.dispose()
+
+
+def test_recovering_waits_for_the_write_lock_while_others_write(served: Flask) -> None:
+    """The stale-job pass (at a worker's start, every minute) reads, then writes. On SQLite a
+    read transaction that another connection wrote past cannot write any more ("database is
+    locked" at once): the pass must take the write lock before it reads, as a save does."""
+    engine = served.extensions["exchange_app.db"].engine
+    stale = utcnow() - timedelta(seconds=served.config["JOB_STALE_SECONDS"] + 5)
+    with Session(engine) as setup:
+        user_id = setup.scalar(select(User.id).where(User.email == "worker-test@example.org"))
+        job = jobs.submit(setup, jobs_kind("import_check"), user_id, "ja", token="s" * 43)
+        job.status, job.attempts, job.heartbeat_at = "running", 1, stale
+        setup.commit()
+        job_id = job.id
+    with served.app_context(), Session(engine) as session:
+        assert job_id in session.scalars(select(Job.id)).all()  # a read transaction is open
+        with engine.begin() as other:  # a web worker saves something meanwhile
+            other.execute(
+                update(User).where(User.id == user_id).values(display_name="Staff (saved)")
+            )
+        assert jobs.recover_stale(session, served) == [job_id]
+    assert job_row(served, job_id).status == "queued"
 
 
 def test_a_job_the_queue_cannot_take_fails_and_says_so(app, client, auth, db, monkeypatch):

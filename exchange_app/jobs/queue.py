@@ -393,10 +393,12 @@ def recover_stale(session: Session, app: Flask | None = None) -> list[int]:
       web worker died between recording it and handing it over, or a job worker between
       taking it and starting it. (A job handed over twice runs once: ``_claim``.)
 
-    Returns the ids of the jobs queued again (already handed to the queue). Commits.
+    Returns the ids of the jobs queued again (already handed to the queue). Commits what
+    the session held, then takes the write lock before it reads (``begin_write``).
     """
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
+    begin_write(session)
     bound = stale_bound(app)
     stale = [
         (job.id, job.attempts)

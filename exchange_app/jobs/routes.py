@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, jsonify, redirect, render_template
 from flask_login import current_user
 
-from exchange_app.db import begin_write, get_session
+from exchange_app.db import get_session
 from exchange_app.jobs import bp
 from exchange_app.jobs.queue import is_stale, recover_stale
 from exchange_app.models import Job
@@ -45,7 +45,6 @@ def own_job(job_id: int) -> Job:
     if job is None or job.user_id != current_user.id:
         abort(404)
     if is_stale(job):
-        begin_write(session)
         recover_stale(session)
         session.refresh(job)
     return job
