@@ -23,7 +23,9 @@ UV_VERSION ?= 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 # --locked: refuse to install when pyproject.toml and uv.lock disagree (run `make lock`).
-SYNC := $(UV) sync --locked --python $(PYTHON)
+# --compile-bytecode: every process (web and job workers, commands) starts from compiled
+# modules instead of compiling the libraries again, which doubled their start-up time.
+SYNC := $(UV) sync --locked --compile-bytecode --python $(PYTHON)
 
 .PHONY: bench run test install install-test translations translations-update lint serve clean \
 	lock lock-upgrade lock-uv dist
