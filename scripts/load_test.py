@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Load test: many writers against gunicorn while workers are killed, then count.
+"""Load test: many clients against gunicorn and the job worker while both are killed, then count.
 
-Starts gunicorn (3 workers) on 127.0.0.1 over a fresh database, runs 20 clients
-that create records (users, through the admin form, as a browser would) for a set
-time while a worker is killed with SIGKILL every few seconds, takes a backup with
-``flask backup`` in the middle of it, and then checks that
+Starts gunicorn (3 workers) and a job worker (``flask jobs worker``) on 127.0.0.1 over a
+fresh database. Most clients create records (users, through the admin form, as a browser
+would); a quarter of them upload import files, each checked by a job. Every few seconds a
+gunicorn worker is killed with SIGKILL, and so is the job worker (then started again). A
+``flask backup`` is taken in the middle. At the end a worker drains the queue, and the run
+checks that
 
 * every write the server acknowledged is in the database exactly once,
+* every job ended (done, or failed with its reason): none is lost, none waits for ever,
+  and every acknowledged upload has its job,
 * ``PRAGMA integrity_check`` is ok (SQLite) and the mid-run backup is usable,
 * no "database is locked" (nor any other server error) appeared.
 
-Short form (the test suite runs it):  python scripts/load_test.py --seconds 20
-Long form:                            python scripts/load_test.py --seconds 600
+Short form (the test suite runs it):  python scripts/load_test.py --seconds 10 --min-writes 20
+The reliability run:   python scripts/load_test.py --seconds 60 --kill-every 10 --kill-jobs-every 10
 Against PostgreSQL:  --database-url postgresql+psycopg://postgres@127.0.0.1:5432/load_db
-(the database is emptied first). Only loopback addresses are ever contacted.
+(the database is emptied first); the queue on Redis: --redis-url redis://127.0.0.1:6379/0.
+Only loopback addresses are ever contacted.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ HOST = "127.0.0.1"
 ADMIN_EMAIL = "load-admin@example.org"
 ADMIN_PASSWORD = "load test administrator 熊本 passphrase"
 COOKIE = "exchange_session"
+JOB_STALE_SECONDS = 6
 
 
 # --- the database -------------------------------------------------------------
@@ -119,7 +125,14 @@ def integrity_check(path: str) -> str:
 class Server:
     """gunicorn serving the app on 127.0.0.1 with its own instance folder and logs."""
 
-    def __init__(self, database_url: str, port: int, workers: int = 3, logdir: str | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        port: int,
+        workers: int = 3,
+        logdir: str | None = None,
+        redis_url: str | None = None,
+    ):
         self.database_url = database_url
         self.port = port
         self.workers = workers
@@ -127,16 +140,25 @@ class Server:
         self.error_log = os.path.join(self.logdir, "error.log")
         self.access_log = os.path.join(self.logdir, "access.log")
         self.process: subprocess.Popen[bytes] | None = None
-
-    def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=self.database_url,
+        self.env = dict(os.environ)
+        self.env.update(
+            DATABASE_URL=database_url,
             SECRET_KEY="load-test-secret-" + uuid.uuid4().hex,
             EXCHANGE_APP_INSTANCE_PATH=os.path.join(self.logdir, "instance"),
+            # A killed job worker's job is noticed within seconds, and may be tried often.
+            JOB_STALE_SECONDS=str(JOB_STALE_SECONDS),
+            JOB_MAX_ATTEMPTS="5",
+            JOBS_QUEUE_NAME="exchange-app-load-" + uuid.uuid4().hex[:8],
         )
-        env.pop("TEST_DATABASE_URL", None)
-        return env
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        else:
+            self.env.pop("REDIS_URL", None)
+        self.env.pop("TEST_DATABASE_URL", None)
+
+    def environment(self) -> dict[str, str]:
+        """What the server, its job workers and its commands run with."""
+        return dict(self.env)
 
     def start(self, timeout: float = 90) -> None:
         """Start gunicorn and wait until it answers."""
@@ -236,15 +258,35 @@ def request(
     *,
     cookie: str | None = None,
     form: dict | None = None,
+    files: dict[str, tuple[str, bytes]] | None = None,
     timeout: float = 30,
 ) -> tuple[int, dict[str, str], str]:
-    """One HTTP request to 127.0.0.1:port (a new connection each time)."""
+    """One HTTP request to 127.0.0.1:port (a new connection each time).
+
+    ``form`` is sent url-encoded, or as multipart/form-data with ``files`` (field: name, bytes).
+    """
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     headers = {"Host": f"{HOST}:{port}"}
-    body = None
+    body: str | bytes | None = None
     if cookie:
         headers["Cookie"] = f"{COOKIE}={cookie}"
-    if form is not None:
+    if files:
+        boundary = uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            .encode()
+            for name, value in (form or {}).items()
+        ]
+        for name, (filename, content) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    elif form is not None:
         body = urlencode(form)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
@@ -271,8 +313,16 @@ class Browser:
         self.port = port
         self.cookie: str | None = None
 
-    def call(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, str]:
-        status, headers, body = request(method, self.port, path, cookie=self.cookie, form=form)
+    def call(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> tuple[int, dict, str]:
+        status, headers, body = request(
+            method, self.port, path, cookie=self.cookie, form=form, files=files
+        )
         if "session" in headers:
             self.cookie = headers["session"]
         return status, headers, body
@@ -301,18 +351,29 @@ class Tally:
 
     acknowledged: list[str] = field(default_factory=list)
     acknowledged_before_backup: list[str] = field(default_factory=list)
+    uploads: list[str] = field(default_factory=list)  # tokens of acknowledged uploads
     unanswered: int = 0  # connection dropped (a worker killed mid-request): outcome unknown
     server_errors: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def writer(port: int, run: str, number: int, deadline: float, tally: Tally) -> None:
-    """One client: sign in, then create users until the deadline."""
+Until = float | threading.Event
+
+
+def going(until: Until) -> bool:
+    """Whether a client keeps going: before a deadline (monotonic), or until an event is set."""
+    if isinstance(until, threading.Event):
+        return not until.is_set()
+    return time.monotonic() < until
+
+
+def writer(port: int, run: str, number: int, until: Until, tally: Tally) -> None:
+    """One client: sign in, then create users until told to stop."""
     browser = Browser(port)
     sequence = 0
     token = None
-    while time.monotonic() < deadline:
+    while going(until):
         try:
             if token is None:
                 if browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD) != 302:
@@ -350,11 +411,59 @@ def writer(port: int, run: str, number: int, deadline: float, tally: Tally) -> N
                 tally.refused.append(f"{status} for {email}")
 
 
-def killer(server: Server, every: float, deadline: float, kills: list[int]) -> None:
-    """SIGKILL one worker every ``every`` seconds."""
+UPLOAD_HEADER = "管理番号,方向,相手都市,件名,開始日,終了日,人数\n"
+
+
+def uploader(port: int, run: str, number: int, until: Until, tally: Tally) -> None:
+    """One client: sign in, then upload delegation files (each checked by a job) in turn."""
+    browser = Browser(port)
+    sequence = 0
+    token = None
+    while going(until):
+        try:
+            if token is None:
+                if browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD) != 302:
+                    time.sleep(0.2)
+                    continue
+                token = browser.token("/imports/")
+            sequence += 1
+            rows = "".join(
+                f"load-{run}-{number}-{sequence}-{line},受入,桂林市,負荷テスト {line},"
+                f"2024-04-0{line},2024-04-0{line},{line + 2}\n"
+                for line in range(1, 4)
+            )
+            status, headers, _body = browser.call(
+                "POST",
+                "/imports/",
+                {"csrf_token": token, "kind": "delegations"},
+                files={"file": (f"load-{number}-{sequence}.csv", (UPLOAD_HEADER + rows).encode())},
+            )
+        except (OSError, http.client.HTTPException):
+            with tally.lock:
+                tally.unanswered += 1
+            continue
+        except RuntimeError as error:
+            with tally.lock:
+                tally.refused.append(str(error))
+            continue
+        location = urlsplit(headers.get("location", "")).path
+        with tally.lock:
+            if status == 303 and location.startswith("/imports/"):
+                tally.uploads.append(location.rsplit("/", 1)[1])
+            elif status >= 500:
+                tally.server_errors.append(f"{status} for upload {number}-{sequence}")
+            else:
+                tally.refused.append(f"{status} for upload {number}-{sequence}")
+        time.sleep(0.5)  # a person looks at the progress page before the next file
+
+
+def killer(server: Server, every: float, until: Until, kills: list[int]) -> None:
+    """SIGKILL one gunicorn worker every ``every`` seconds."""
     turn = 0
-    while time.monotonic() + every < deadline:
+    while going(until):
         time.sleep(every)
+        if not going(until):
+            break
         pids = sorted(server.worker_pids())
         if not pids:
             continue
@@ -365,6 +474,111 @@ def killer(server: Server, every: float, deadline: float, kills: list[int]) -> N
             kills.append(victim)
         except ProcessLookupError:
             pass
+
+
+class JobWorker:
+    """``flask jobs worker`` beside the server: same database, queue and settings."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.log = os.path.join(server.logdir, "job-worker.log")
+        self.process: subprocess.Popen[bytes] | None = None
+        self.kills = 0
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "exchange_app", "jobs", "worker"],
+                cwd=PROJECT_ROOT,
+                env=self.server.environment(),
+                stdout=log,
+                stderr=log,
+            )
+
+    def kill(self) -> None:
+        """SIGKILL the worker (its job threads die with it), then start a new one."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.kills += 1
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def log_text(self) -> str:
+        try:
+            with open(self.log, encoding="utf-8", errors="replace") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return ""
+
+
+def job_killer(worker: JobWorker, every: float, until: Until) -> None:
+    """SIGKILL the job worker every ``every`` seconds, and start it again."""
+    while going(until):
+        time.sleep(every)
+        if going(until):
+            worker.kill()
+
+
+def job_states(database_url: str) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Jobs by status (and ``retried``: run more than once), each upload token's job status,
+    and the failed jobs' reasons."""
+    from sqlalchemy import select
+
+    from exchange_app.db import create_db_engine
+    from exchange_app.models import Job
+
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(Job.status, Job.params, Job.error, Job.attempts)
+            ).all()
+    finally:
+        engine.dispose()
+    by_status: dict[str, int] = {}
+    by_token: dict[str, str] = {}
+    reasons = []
+    for status, params, error, attempts in rows:
+        by_status[status] = by_status.get(status, 0) + 1
+        if attempts > 1:
+            by_status["retried"] = by_status.get("retried", 0) + 1
+        if params and params.get("token"):
+            by_token[params["token"]] = status
+        if status == "failed":
+            reasons.append(error or "")
+    return by_status, by_token, reasons
+
+
+def drain(server: Server, worker: JobWorker, timeout: float) -> float:
+    """Let a worker finish every job (stale ones recovered as they are found); seconds taken."""
+    started = time.monotonic()
+    if worker.process is None or worker.process.poll() is not None:
+        worker.start()
+    while time.monotonic() - started < timeout:
+        by_status, _tokens, _reasons = job_states(server.database_url)
+        if not by_status.get("queued") and not by_status.get("running"):
+            break
+        time.sleep(JOB_STALE_SECONDS)
+        # What a job's page or the worker's periodic pass would do, without waiting a minute.
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "exchange_app", "jobs", "recover"],
+            cwd=PROJECT_ROOT,
+            env=server.environment(),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    return time.monotonic() - started
 
 
 def take_backup(database_url: str, target: str, tally: Tally) -> str:
@@ -415,39 +629,78 @@ def run(
     kill_every: float,
     port: int,
     workers: int = 3,
+    kill_jobs_every: float | None = None,
+    redis_url: str | None = None,
+    min_writes: int = 0,
+    min_uploads: int = 0,
+    max_seconds: float | None = None,
 ) -> dict:
-    """Run the load test and return the findings (``ok`` says whether it passed)."""
+    """Run the load test and return the findings (``ok`` says whether it passed).
+
+    The clients run ``seconds``, then on (up to ``max_seconds`` in all) until at least
+    ``min_writes`` writes and ``min_uploads`` uploads were acknowledged: a busy machine
+    makes the run longer, not its checks weaker.
+    """
     workdir = tempfile.mkdtemp(prefix="exchange-app-load-")
     prepare_database(database_url)
-    server = Server(database_url, port, workers=workers, logdir=workdir)
+    server = Server(database_url, port, workers=workers, logdir=workdir, redis_url=redis_url)
     server.start()
-    tally, kills = Tally(), []
+    job_worker = JobWorker(server)
+    job_worker.start()
+    tally, kills = Tally(), list[int]()
     run_id = uuid.uuid4().hex[:6]
     backup_file = os.path.join(workdir, "mid-run.backup")
+    stop = threading.Event()
+    uploaders = max(1, clients // 4)
+    started = time.monotonic()
     try:
-        deadline = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=writer, args=(port, run_id, n, deadline, tally), daemon=True)
+            threading.Thread(
+                target=uploader if n < uploaders else writer,
+                args=(port, run_id, n, stop, tally),
+                daemon=True,
+            )
             for n in range(clients)
         ]
         threads.append(
-            threading.Thread(target=killer, args=(server, kill_every, deadline, kills), daemon=True)
+            threading.Thread(target=killer, args=(server, kill_every, stop, kills), daemon=True)
         )
+        if kill_jobs_every:
+            threads.append(
+                threading.Thread(
+                    target=job_killer, args=(job_worker, kill_jobs_every, stop), daemon=True
+                )
+            )
         for thread in threads:
             thread.start()
         time.sleep(seconds / 2)
         take_backup(database_url, backup_file, tally)
+        cap = started + max(seconds, max_seconds or seconds)
+        while time.monotonic() < cap and (
+            time.monotonic() < started + seconds
+            or len(tally.acknowledged) < min_writes
+            or len(tally.uploads) < min_uploads
+        ):
+            time.sleep(0.2)
+        stop.set()
         for thread in threads:
-            thread.join(timeout=seconds + 60)
+            thread.join(timeout=60 + max(kill_every, kill_jobs_every or 0))
+        ran = time.monotonic() - started
+        drained = drain(server, job_worker, timeout=180)
     finally:
+        job_worker.stop()
         server.stop()
 
     findings: dict = {
         "database": database_url.split("://", 1)[0],
-        "seconds": seconds,
+        "queue": "redis" if redis_url else "sqlite",
+        "seconds": round(ran, 1),
         "clients": clients,
+        "uploading_clients": uploaders,
         "workers_killed": len(kills),
+        "job_workers_killed": job_worker.kills,
         "acknowledged": len(tally.acknowledged),
+        "uploads_acknowledged": len(tally.uploads),
         "unanswered": tally.unanswered,
         "refused": tally.refused[:10],
         "server_errors": tally.server_errors[:10],
@@ -456,8 +709,14 @@ def run(
     counts = count_emails(database_url, tally.acknowledged)
     findings["missing"] = [e for e, c in counts.items() if c == 0][:10]
     findings["duplicated"] = [e for e, c in counts.items() if c > 1][:10]
+    by_status, by_token, reasons = job_states(database_url)
+    findings["jobs"] = by_status
+    findings["jobs_drained_in_seconds"] = round(drained, 1)
+    findings["jobs_failed_reasons"] = sorted(set(reasons))[:5]
+    findings["uploads_without_job"] = [t for t in tally.uploads if t not in by_token][:10]
+    findings["jobs_lost"] = by_status.get("queued", 0) + by_status.get("running", 0)
     log = server.error_log_text()
-    findings["database_locked_in_log"] = "database is locked" in log
+    findings["database_locked_in_log"] = "database is locked" in log + job_worker.log_text()
     findings["tracebacks_in_log"] = log.count("Traceback")
     path = sqlite_path(database_url)
     if path:
@@ -473,8 +732,14 @@ def run(
     findings["ok"] = bool(
         findings["acknowledged"] > 0
         and findings["workers_killed"] > 0
+        and (not kill_jobs_every or findings["job_workers_killed"] > 0)
+        and findings["acknowledged"] >= min_writes
+        and findings["uploads_acknowledged"] >= min_uploads
         and not findings["missing"]
         and not findings["duplicated"]
+        and not findings["jobs_lost"]
+        and not findings["uploads_without_job"]
+        and all(reasons)  # a failed job says why
         and not findings["server_errors"]
         and not findings["database_locked_in_log"]
         and findings.get("integrity_check", "ok") == "ok"
@@ -488,9 +753,16 @@ def run(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="default: a new SQLite file in a temp folder")
-    parser.add_argument("--seconds", type=float, default=20, help="how long the clients write")
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--redis-url", help="the job queue on Redis (default: its SQLite file)")
+    parser.add_argument("--seconds", type=float, default=20, help="how long the clients run")
+    parser.add_argument("--clients", type=int, default=20, help="a quarter of them upload files")
     parser.add_argument("--kill-every", type=float, default=3, help="seconds between SIGKILLs")
+    parser.add_argument(
+        "--kill-jobs-every", type=float, default=None, help="seconds between job-worker SIGKILLs"
+    )
+    parser.add_argument("--min-writes", type=int, default=0, help="run on until this many")
+    parser.add_argument("--min-uploads", type=int, default=0, help="run on until this many")
+    parser.add_argument("--max-seconds", type=float, default=None, help="the longest run")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=5090)
     args = parser.parse_args(argv)
@@ -506,6 +778,11 @@ def main(argv: list[str] | None = None) -> int:
         kill_every=args.kill_every,
         port=args.port,
         workers=args.workers,
+        kill_jobs_every=args.kill_jobs_every,
+        redis_url=args.redis_url,
+        min_writes=args.min_writes,
+        min_uploads=args.min_uploads,
+        max_seconds=args.max_seconds,
     )
     print(json.dumps(findings, ensure_ascii=False, indent=2))
     return 0 if findings["ok"] else 1

@@ -6,8 +6,9 @@ PostgreSQL comes from TEST_DATABASE_URL_PG (default: the local server on
 loudly and that half is skipped; in CI (CI=true) it is a failure.
 
 The two halves run the job queue on Huey's SQLite storage; the queue tests
-(``tests/test_job_queue.py``) then run again on Redis from TEST_REDIS_URL (default
-``redis://127.0.0.1:6379/0``), with the same rule for a missing server.
+(``tests/test_job_queue.py``, and the short load test) then run again on Redis from
+TEST_REDIS_URL (default ``redis://127.0.0.1:6379/0``), with the same rule for a missing
+server.
 
 Both halves run in the same random order (pytest-randomly); the seed is printed at the
 start and in the summary, and ``make test PYTEST_ARGS=--randomly-seed=N`` replays it.
@@ -27,7 +28,8 @@ import redis
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-QUEUE_TESTS = "tests/test_job_queue.py"
+# The queue's own tests, and the load test with its job worker killed, again on Redis.
+QUEUE_TESTS = ["tests/test_job_queue.py", "tests/load/test_load_short.py"]
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -126,7 +128,7 @@ def main() -> int:
     queue_args = [arg for arg in extra_args if arg.startswith("--randomly-seed=")]
     if problem is None:
         results["job queue on Redis"] = run_suite(
-            "Redis", None, [*queue_args, QUEUE_TESTS], redis_url=redis_url
+            "Redis", None, [*queue_args, *QUEUE_TESTS], redis_url=redis_url
         )
     elif (code := missing_server(
         "Redis", redis_url, problem, in_ci, "The job-queue tests on Redis"
