@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -120,6 +121,27 @@ def integrity_check(path: str) -> str:
 
 
 # --- the server ---------------------------------------------------------------
+
+
+def terminate(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """SIGTERM a running process, SIGKILL it if it has not ended within ``timeout`` s."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def read_log(path: str) -> str:
+    """A log file's text ("" before anything was written)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return ""
 
 
 class Server:
@@ -224,28 +246,13 @@ class Server:
 
     def stop(self) -> None:
         """Stop gunicorn (its master and, through it, the workers)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        terminate(self.process, timeout=15)
 
     def error_log_text(self) -> str:
-        try:
-            with open(self.error_log, encoding="utf-8", errors="replace") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            return ""
+        return read_log(self.error_log)
 
     def access_log_lines(self) -> list[str]:
-        try:
-            with open(self.access_log, encoding="utf-8", errors="replace") as handle:
-                return handle.read().splitlines()
-        except FileNotFoundError:
-            return []
+        return read_log(self.access_log).splitlines()
 
 
 # --- a browser-like client --------------------------------------------------------
@@ -368,8 +375,25 @@ def going(until: Until) -> bool:
     return time.monotonic() < until
 
 
-def writer(port: int, run: str, number: int, until: Until, tally: Tally) -> None:
-    """One client: sign in, then create users until told to stop."""
+Request = Callable[[Browser, str, int], tuple[str, int, dict[str, str]]]
+
+
+def client(
+    port: int,
+    until: Until,
+    tally: Tally,
+    form_page: str,
+    send: Request,
+    acknowledged: Callable[[str, int, str], bool],
+    pause: float = 0,
+) -> None:
+    """One client: sign in, then send requests one after another until told to stop.
+
+    ``send(browser, csrf_token, sequence)`` makes one request and returns what it sent (for
+    the findings), the status and the headers; ``acknowledged(what, status, location)``
+    records it if the server acknowledged it, and says whether it did. The tally counts
+    the rest as unanswered, server errors or refused.
+    """
     browser = Browser(port)
     sequence = 0
     token = None
@@ -379,20 +403,9 @@ def writer(port: int, run: str, number: int, until: Until, tally: Tally) -> None
                 if browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD) != 302:
                     time.sleep(0.2)
                     continue
-                token = browser.token("/admin/users/new")
+                token = browser.token(form_page)
             sequence += 1
-            email = f"load-{run}-{number}-{sequence}@example.org"
-            status, headers, _body = browser.call(
-                "POST",
-                "/admin/users/new",
-                {
-                    "csrf_token": token,
-                    "email": email,
-                    "display_name": f"負荷テスト {number}-{sequence}",
-                    "role": "viewer",
-                    "password": f"load test password {number} {sequence} 阿蘇",
-                },
-            )
+            what, status, headers = send(browser, token, sequence)
         except (OSError, http.client.HTTPException):
             with tally.lock:
                 tally.unanswered += 1
@@ -403,12 +416,37 @@ def writer(port: int, run: str, number: int, until: Until, tally: Tally) -> None
             continue
         location = urlsplit(headers.get("location", "")).path
         with tally.lock:
-            if status == 302 and location == "/admin/users":
-                tally.acknowledged.append(email)
-            elif status >= 500:
-                tally.server_errors.append(f"{status} for {email}")
-            else:
-                tally.refused.append(f"{status} for {email}")
+            if not acknowledged(what, status, location):
+                errors = tally.server_errors if status >= 500 else tally.refused
+                errors.append(f"{status} for {what}")
+        time.sleep(pause)
+
+
+def writer(port: int, run: str, number: int, until: Until, tally: Tally) -> None:
+    """One client: sign in, then create users until told to stop."""
+
+    def send(browser: Browser, token: str, sequence: int) -> tuple[str, int, dict[str, str]]:
+        email = f"load-{run}-{number}-{sequence}@example.org"
+        status, headers, _body = browser.call(
+            "POST",
+            "/admin/users/new",
+            {
+                "csrf_token": token,
+                "email": email,
+                "display_name": f"負荷テスト {number}-{sequence}",
+                "role": "viewer",
+                "password": f"load test password {number} {sequence} 阿蘇",
+            },
+        )
+        return email, status, headers
+
+    def acknowledged(email: str, status: int, location: str) -> bool:
+        if status == 302 and location == "/admin/users":
+            tally.acknowledged.append(email)
+            return True
+        return False
+
+    client(port, until, tally, "/admin/users/new", send, acknowledged)
 
 
 UPLOAD_HEADER = "管理番号,方向,相手都市,件名,開始日,終了日,人数\n"
@@ -416,45 +454,30 @@ UPLOAD_HEADER = "管理番号,方向,相手都市,件名,開始日,終了日,人
 
 def uploader(port: int, run: str, number: int, until: Until, tally: Tally) -> None:
     """One client: sign in, then upload delegation files (each checked by a job) in turn."""
-    browser = Browser(port)
-    sequence = 0
-    token = None
-    while going(until):
-        try:
-            if token is None:
-                if browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD) != 302:
-                    time.sleep(0.2)
-                    continue
-                token = browser.token("/imports/")
-            sequence += 1
-            rows = "".join(
-                f"load-{run}-{number}-{sequence}-{line},受入,桂林市,負荷テスト {line},"
-                f"2024-04-0{line},2024-04-0{line},{line + 2}\n"
-                for line in range(1, 4)
-            )
-            status, headers, _body = browser.call(
-                "POST",
-                "/imports/",
-                {"csrf_token": token, "kind": "delegations"},
-                files={"file": (f"load-{number}-{sequence}.csv", (UPLOAD_HEADER + rows).encode())},
-            )
-        except (OSError, http.client.HTTPException):
-            with tally.lock:
-                tally.unanswered += 1
-            continue
-        except RuntimeError as error:
-            with tally.lock:
-                tally.refused.append(str(error))
-            continue
-        location = urlsplit(headers.get("location", "")).path
-        with tally.lock:
-            if status == 303 and location.startswith("/imports/"):
-                tally.uploads.append(location.rsplit("/", 1)[1])
-            elif status >= 500:
-                tally.server_errors.append(f"{status} for upload {number}-{sequence}")
-            else:
-                tally.refused.append(f"{status} for upload {number}-{sequence}")
-        time.sleep(0.5)  # a person looks at the progress page before the next file
+
+    def send(browser: Browser, token: str, sequence: int) -> tuple[str, int, dict[str, str]]:
+        rows = "".join(
+            f"load-{run}-{number}-{sequence}-{line},受入,桂林市,負荷テスト {line},"
+            f"2024-04-0{line},2024-04-0{line},{line + 2}\n"
+            for line in range(1, 4)
+        )
+        name = f"load-{number}-{sequence}.csv"
+        status, headers, _body = browser.call(
+            "POST",
+            "/imports/",
+            {"csrf_token": token, "kind": "delegations"},
+            files={"file": (name, (UPLOAD_HEADER + rows).encode())},
+        )
+        return f"upload {name}", status, headers
+
+    def acknowledged(_what: str, status: int, location: str) -> bool:
+        if status == 303 and location.startswith("/imports/"):
+            tally.uploads.append(location.rsplit("/", 1)[1])
+            return True
+        return False
+
+    # A person looks at the progress page before the next file.
+    client(port, until, tally, "/imports/", send, acknowledged, pause=0.5)
 
 
 def killer(server: Server, every: float, until: Until, kills: list[int]) -> None:
@@ -504,21 +527,11 @@ class JobWorker:
         self.start()
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        """Stop the worker (the jobs under way finish first)."""
+        terminate(self.process, timeout=30)
 
     def log_text(self) -> str:
-        try:
-            with open(self.log, encoding="utf-8", errors="replace") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log)
 
 
 def job_killer(worker: JobWorker, every: float, until: Until) -> None:
