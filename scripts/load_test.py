@@ -48,6 +48,7 @@ ADMIN_EMAIL = "load-admin@example.org"
 ADMIN_PASSWORD = "load test administrator 熊本 passphrase"
 COOKIE = "exchange_session"
 JOB_STALE_SECONDS = 6
+FLASK = [sys.executable, "-m", "flask", "--app", "exchange_app"]  # the app's commands
 
 
 # --- the database -------------------------------------------------------------
@@ -511,7 +512,7 @@ class JobWorker:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "exchange_app", "jobs", "worker"],
+                [*FLASK, "jobs", "worker"],
                 cwd=PROJECT_ROOT,
                 env=self.server.environment(),
                 stdout=log,
@@ -584,7 +585,7 @@ def drain(server: Server, worker: JobWorker, timeout: float) -> float:
         time.sleep(JOB_STALE_SECONDS)
         # What a job's page or the worker's periodic pass would do, without waiting a minute.
         subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "exchange_app", "jobs", "recover"],
+            [*FLASK, "jobs", "recover"],
             cwd=PROJECT_ROOT,
             env=server.environment(),
             capture_output=True,
@@ -594,17 +595,14 @@ def drain(server: Server, worker: JobWorker, timeout: float) -> float:
     return time.monotonic() - started
 
 
-def take_backup(database_url: str, target: str, tally: Tally) -> str:
+def take_backup(server: Server, target: str, tally: Tally) -> str:
     """``flask backup`` while the clients write; returns the command's output."""
     with tally.lock:
         tally.acknowledged_before_backup = list(tally.acknowledged)
-    env = dict(os.environ, DATABASE_URL=database_url)
-    env.pop("TEST_DATABASE_URL", None)
-    env["EXCHANGE_APP_INSTANCE_PATH"] = os.path.dirname(target)
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "exchange_app", "backup", target],
+        [*FLASK, "backup", target],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=server.environment(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -687,7 +685,7 @@ def run(
         for thread in threads:
             thread.start()
         time.sleep(seconds / 2)
-        take_backup(database_url, backup_file, tally)
+        take_backup(server, backup_file, tally)
         cap = started + max(seconds, max_seconds or seconds)
         while time.monotonic() < cap and (
             time.monotonic() < started + seconds
@@ -696,9 +694,9 @@ def run(
         ):
             time.sleep(0.2)
         stop.set()
+        ran = time.monotonic() - started  # how long the clients ran
         for thread in threads:
             thread.join(timeout=60 + max(kill_every, kill_jobs_every or 0))
-        ran = time.monotonic() - started
         drained = drain(server, job_worker, timeout=180)
     finally:
         job_worker.stop()
