@@ -13,15 +13,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from exchange_app.models import (
     Delegation,
     DelegationField,
-    LeadingProject,
     PartnerCity,
     delegation_leading_projects,
 )
 from exchange_app.records.filters import (
     ListFilters,
+    in_city,
     in_fiscal_year,
     parse_list_filters,
     text_matches,
+    with_leading_project,
 )
 from exchange_app.services.dates import fiscal_year_of
 from exchange_app.vocab import Direction, ExchangeField
@@ -40,11 +41,6 @@ def parse_filters(args: Mapping[str, str]) -> ListFilters:
     )
 
 
-def city_id_of(slug: str) -> Any:
-    """The id of the partner city with ``slug``, as a scalar subquery (compared with ``=``)."""
-    return select(PartnerCity.id).where(PartnerCity.slug == slug).scalar_subquery()
-
-
 def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     """The conditions a delegation must meet to be on the filtered list."""
     conditions: list[ColumnElement[bool]] = []
@@ -60,7 +56,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
             )
         )
     if filters.city:
-        conditions.append(Delegation.partner_city_id == city_id_of(filters.city))
+        conditions.append(in_city(Delegation.partner_city_id, filters.city))
     if filters.direction:
         conditions.append(Delegation.direction == filters.direction)
     if filters.fiscal_year is not None:
@@ -73,13 +69,8 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
         )
     if filters.leading_project is not None:
         conditions.append(
-            Delegation.id.in_(
-                select(delegation_leading_projects.c.delegation_id)
-                .join(
-                    LeadingProject,
-                    LeadingProject.id == delegation_leading_projects.c.leading_project_id,
-                )
-                .where(LeadingProject.number == filters.leading_project)
+            with_leading_project(
+                Delegation.id, delegation_leading_projects, filters.leading_project
             )
         )
     return conditions
@@ -199,8 +190,6 @@ def visit_counts_by(
 def totals(session: Session, filters: ListFilters) -> VisitCounts:
     """Visits and people of every delegation matching ``filters`` (not just the page)."""
     return visit_counts(session, *filter_conditions(filters))
-
-
 
 
 def get_delegation(session: Session, delegation_id: int) -> Delegation | None:

@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.models import (
-    LeadingProject,
     Organization,
     PartnerCity,
     Promotion,
@@ -23,9 +22,11 @@ from exchange_app.models import (
 )
 from exchange_app.records.filters import (
     ListFilters,
+    in_city,
     in_fiscal_year,
     parse_list_filters,
     text_matches,
+    with_leading_project,
 )
 from exchange_app.services.dates import fiscal_year_of
 from exchange_app.services.pagination import Page, paginate
@@ -110,22 +111,14 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     if filters.channel:
         conditions.append(Promotion.channel == filters.channel)
     if filters.city:
-        city_id = select(PartnerCity.id).where(PartnerCity.slug == filters.city)
-        conditions.append(Promotion.partner_city_id == city_id.scalar_subquery())
+        conditions.append(in_city(Promotion.partner_city_id, filters.city))
     if filters.organization is not None:
         conditions.append(Promotion.organization_id == filters.organization)
     if filters.theme:
         conditions.append(Promotion.theme == filters.theme)
     if filters.leading_project is not None:
         conditions.append(
-            Promotion.id.in_(
-                select(promotion_leading_projects.c.promotion_id)
-                .join(
-                    LeadingProject,
-                    LeadingProject.id == promotion_leading_projects.c.leading_project_id,
-                )
-                .where(LeadingProject.number == filters.leading_project)
-            )
+            with_leading_project(Promotion.id, promotion_leading_projects, filters.leading_project)
         )
     return conditions
 
@@ -182,8 +175,6 @@ def promotion_page(
 ) -> tuple[Page, PromotionTotals]:
     """One page of promotions and the totals of all that match."""
     return paginate(session, list_statement(filters), raw_page), totals(session, filters)
-
-
 
 
 def get_promotion(session: Session, promotion_id: int) -> Promotion | None:

@@ -38,6 +38,23 @@ def in_fiscal_year(column: Any, fiscal_year: int) -> tuple[ColumnElement[bool], 
     return (column >= first_day, column <= last_day)
 
 
+def in_city(column: Any, slug: str) -> ColumnElement[bool]:
+    """``column`` (a partner city id) is the city with ``slug``, compared with ``=`` (an
+    ``IN`` subquery makes SQLite read all of the city's records to show a page of them)."""
+    return column == select(PartnerCity.id).where(PartnerCity.slug == slug).scalar_subquery()
+
+
+def with_leading_project(record_id: Any, link: Any, number: int) -> ColumnElement[bool]:
+    """``record_id`` is linked, through the table ``link`` (its record's id and
+    ``leading_project_id``), to the leading project numbered ``number``."""
+    (record_column,) = (column for column in link.c if column.name != "leading_project_id")
+    return record_id.in_(
+        select(record_column)
+        .join(LeadingProject, LeadingProject.id == link.c.leading_project_id)
+        .where(LeadingProject.number == number)
+    )
+
+
 @dataclass(frozen=True)
 class ListFilters:
     """What a list is narrowed to; every value already checked (empty means any)."""

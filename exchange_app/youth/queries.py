@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
 from exchange_app.records.filters import (
     ListFilters,
+    in_city,
     in_fiscal_year,
     parse_list_filters,
     text_matches,
@@ -236,8 +237,7 @@ def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
             )
         )
     if filters.city:
-        city_id = select(PartnerCity.id).where(PartnerCity.slug == filters.city)
-        conditions.append(YouthProgram.partner_city_id == city_id.scalar_subquery())
+        conditions.append(in_city(YouthProgram.partner_city_id, filters.city))
     if filters.kind:
         conditions.append(YouthProgram.kind == filters.kind)
     if filters.direction:
@@ -258,7 +258,6 @@ def list_statement(filters: ListFilters) -> Select[YouthProgram]:
     if filters.descending:
         return statement.order_by(*(column.desc() for column in columns))
     return statement.order_by(*columns)
-
 
 
 # --- one programme, one participant, one person -------------------------------------------
