@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from exchange_app import current_language
 from exchange_app.auth.permissions import WRITE_RECORDS, requires
 from exchange_app.db import get_session
 from exchange_app.delegations import bp, operations, queries
@@ -23,23 +22,14 @@ from exchange_app.records.views import (
     export_list,
     found,
     legacy_redirect,
+    record_form,
     save_changes,
 )
 from exchange_app.services import partners
 from exchange_app.services.pagination import paginate
 
 
-def _form(delegation: Delegation | None = None) -> KindForm:
-    form = DelegationForm(obj=None if request.method == "POST" else delegation)
-    form.set_reference_choices(get_session(), current_language())
-    if delegation is not None and not form.is_submitted():
-        form.load_record(delegation)
-    return form
-
-
-def _render_form(
-    form: KindForm, delegation: Delegation | None, conflict: bool = False
-) -> str:
+def _render_form(form: KindForm, delegation: Delegation | None, conflict: bool = False) -> str:
     """The delegation form, with an empty row of each list for the script to copy."""
     row_templates = {
         key: row_form_class(rows)(prefix=f"{key}-__index__-")
@@ -80,7 +70,7 @@ def index() -> str | Response:
 @requires(WRITE_RECORDS)
 def new() -> str | Response:
     """Record a delegation."""
-    form = _form()
+    form = record_form(DelegationForm)
     if not form.is_submitted():
         form.direction.data = request.args.get("direction", "outbound")
         form.members.append_entry()
@@ -116,7 +106,7 @@ def edit(delegation_id: int) -> str | Response | tuple[str, int]:
     """Change a delegation; a save over someone else's newer change is refused (409)."""
     session = get_session()
     delegation = found(queries.get_delegation(session, delegation_id))
-    form = _form(delegation)
+    form = record_form(DelegationForm, delegation)
     if form.is_submitted() and not form.apply_row_action(request.form.get("row_action", "")):
         saved = save_changes(
             delegation,

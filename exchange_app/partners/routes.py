@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,9 +15,9 @@ from exchange_app.partners import bp, operations
 from exchange_app.partners.forms import PartnerCityForm
 from exchange_app.partners.kind import PARTNER_CITIES
 from exchange_app.records.history import change_history
+from exchange_app.records.views import record_form, save_changes
 from exchange_app.sections import sections_for
 from exchange_app.services import partners
-from exchange_app.services.records import version_conflict
 
 
 @bp.route("/")
@@ -48,18 +47,17 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
     city = partners.get_partner_city_by_slug(session, slug)
     if city is None:
         abort(404)
-    form = PartnerCityForm(obj=None if request.method == "POST" else city)
-    if not form.is_submitted():
-        form.load_record(city)
+    form = record_form(PartnerCityForm, city)
     if form.is_submitted():
-        valid = form.validate()
-        if version_conflict(city, form.version.data):
-            return _edit_page(form, city, conflict=True), 409
-        if valid:
-            changes = operations.update_partner_city(session, city, form.values(), current_user.id)
-            session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success")
-            return redirect(url_for("partners.detail", slug=city.slug))
+        saved = save_changes(
+            city,
+            form,
+            lambda: operations.update_partner_city(session, city, form.values(), current_user.id),
+            lambda conflict: _edit_page(form, city, conflict),
+            url_for("partners.detail", slug=city.slug),
+        )
+        if saved is not None:
+            return saved
     return _edit_page(form, city)
 
 

@@ -33,6 +33,7 @@ from exchange_app.records.views import (
     export_list,
     found,
     legacy_redirect,
+    record_form,
     save_changes,
 )
 from exchange_app.services import partners
@@ -41,14 +42,6 @@ from exchange_app.services.records import version_conflict
 from exchange_app.vocab import OrganizationKind
 
 # ------------------------------------------------------------------------------ promotions
-
-
-def _promotion_form(promotion: Promotion | None = None) -> Any:
-    form = PromotionForm(obj=None if request.method == "POST" else promotion)
-    form.set_reference_choices(get_session(), current_language())
-    if promotion is not None and not form.is_submitted():
-        form.load_record(promotion)
-    return form
 
 
 def _render_form(form: Any, promotion: Promotion | None, *, conflict: bool) -> str:
@@ -112,7 +105,7 @@ def new() -> str | Response:
         if legacy is not None:
             return legacy
     session = get_session()
-    form = _promotion_form()
+    form = record_form(PromotionForm)
     if not form.is_submitted():
         form.start_date.data = today_in_japan()
         defaults = parse_list_filters(request.args, sorts=(), default_sort="")
@@ -164,7 +157,7 @@ def edit(promotion_id: int) -> str | Response | tuple[str, int]:
     """Change a promotion; a stale form answers 409 and saves nothing."""
     session = get_session()
     promotion = found(queries.get_promotion(session, promotion_id))
-    form = _promotion_form(promotion)
+    form = record_form(PromotionForm, promotion)
     if form.is_submitted():
         saved = save_changes(
             promotion,
@@ -276,10 +269,8 @@ def organization_edit(organization_id: int) -> str | Response | tuple[str, int]:
             "warning",
         )
         return redirect(url_for("promotions.organization_detail", organization_id=organization.id))
-    form = OrganizationForm(obj=None if request.method == "POST" else organization)
-    if not form.is_submitted():
-        form.load_record(organization)
-    else:
+    form = record_form(OrganizationForm, organization)
+    if form.is_submitted():
         saved = save_changes(
             organization,
             form,

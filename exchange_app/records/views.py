@@ -15,9 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from exchange_app import current_language
 from exchange_app.db import begin_write, get_session
 from exchange_app.records.exports import export_headers, export_rows
 from exchange_app.records.filters import legacy_query
+from exchange_app.records.forms import KindForm
 from exchange_app.records.kind import RecordKind
 from exchange_app.records.operations import RecordRefused
 from exchange_app.services import audit, exports, form_tokens
@@ -26,6 +28,7 @@ from exchange_app.services.records import version_conflict
 from exchange_app.vocab import AuditAction
 
 T = TypeVar("T")
+F = TypeVar("F", bound=KindForm)
 ViewResult = str | Response | tuple[str, int]
 
 
@@ -34,6 +37,16 @@ def found(record: T | None) -> T:
     if record is None:
         abort(404)
     return record
+
+
+def record_form(form_class: type[F], record: Any = None, **options: Any) -> F:
+    """A kind's edit form: shown with ``record``'s values, or with what was typed when it
+    comes back submitted; its reference fields offer what they may point at."""
+    form = form_class(obj=None if request.method == "POST" else record, **options)
+    form.set_reference_choices(get_session(), current_language())
+    if record is not None and not form.is_submitted():
+        form.load_record(record)
+    return form
 
 
 def legacy_redirect(endpoint: str, **values: Any) -> Response | None:

@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from exchange_app import current_language
 from exchange_app.auth.permissions import ADMINISTER, PERSONAL_DATA, WRITE_RECORDS, can, requires
 from exchange_app.db import begin_write, get_db, get_session
 from exchange_app.models import Participant, YouthPerson, YouthProgram
@@ -36,6 +35,7 @@ from exchange_app.records.views import (
     create_once,
     found,
     legacy_redirect,
+    record_form,
     save_changes,
 )
 from exchange_app.services import exports, partners
@@ -103,14 +103,6 @@ def programs() -> str | Response:
     )
 
 
-def _program_form(program: YouthProgram | None = None) -> Any:
-    form = ProgramForm(obj=None if request.method == "POST" else program)
-    form.set_reference_choices(get_session(), current_language())
-    if program is not None and not form.is_submitted():
-        form.load_record(program)
-    return form
-
-
 def _render_program_form(form: Any, program: YouthProgram | None, conflict: bool = False) -> str:
     return render_template("youth/program_form.html", form=form, program=program, conflict=conflict)
 
@@ -119,7 +111,7 @@ def _render_program_form(form: Any, program: YouthProgram | None, conflict: bool
 @requires(WRITE_RECORDS)
 def program_new() -> str | Response:
     """Create a programme."""
-    form = _program_form()
+    form = record_form(ProgramForm)
     if form.validate_on_submit():
         session = get_session()
         saved = create_once(
@@ -188,7 +180,7 @@ def program_edit(program_id: int) -> str | Response | tuple[str, int]:
     """Edit a programme; a save over someone else's newer change is refused (409)."""
     session = get_session()
     program = found(queries.get_program(session, program_id))
-    form = _program_form(program)
+    form = record_form(ProgramForm, program)
     if form.is_submitted():
         saved = save_changes(
             program,
@@ -304,9 +296,8 @@ def participant_edit(participant_id: int) -> Any:
     if participant.anonymized_at is not None:
         flash(_("This record has been anonymised and can no longer be edited."), "warning")
         return redirect(url_for("youth.participant_detail", participant_id=participant.id))
-    form = ParticipantForm(obj=None if request.method == "POST" else participant, program=program)
+    form = record_form(ParticipantForm, participant, program=program)
     if not form.is_submitted():
-        form.load_record(participant)
         begin_write(session)
         operations.record_view(session, EntityType.PARTICIPANT, participant.id, "edit form")
         session.commit()
