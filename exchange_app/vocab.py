@@ -127,6 +127,11 @@ class ParticipantStatus(Vocabulary):
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
+# Those who go (or went) on the trip: a young one needs the guardian's consent date, and a
+# history counts them in the party; applicants and withdrawals are neither.
+TRAVELLING_STATUSES = (ParticipantStatus.SELECTED, ParticipantStatus.PARTICIPATED)
+
+
 class OrganizationKind(Vocabulary):
     INTERNATIONAL_ORGANIZATION = "international_organization", _l("International organisation")
     EMBASSY_CONSULATE = "embassy_consulate", _l("Embassy or consulate")

@@ -32,6 +32,7 @@ from exchange_app.services import anniversaries
 from exchange_app.services.anniversaries import Milestone
 from exchange_app.services.dates import today_in_japan
 from exchange_app.vocab import (
+    TRAVELLING_STATUSES,
     Direction,
     ExchangeField,
     HistoryLanguage,
@@ -41,8 +42,6 @@ from exchange_app.vocab import (
 )
 
 RECORD_KINDS = ("event", "delegation", "youth", "promotion")
-# Participants who actually take part; applicants and withdrawals are not counted.
-COUNTED_STATUSES = ("selected", "participated")
 
 
 class UnsupportedLanguage(ValueError):
@@ -279,7 +278,7 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
             .join(YouthProgram, YouthProgram.id == Participant.program_id)
             .where(
                 YouthProgram.partner_city_id == city.id,
-                Participant.status.in_(COUNTED_STATUSES),
+                Participant.status.in_(TRAVELLING_STATUSES),
             )
             .group_by(Participant.program_id, Participant.role)
         )

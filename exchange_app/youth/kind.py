@@ -42,6 +42,7 @@ from exchange_app.records.kind import BOOKKEEPING, RecordKind, RecordValues
 from exchange_app.records.rules import end_not_before_start
 from exchange_app.services.dates import today_in_japan
 from exchange_app.vocab import (
+    TRAVELLING_STATUSES,
     Direction,
     EntityType,
     ParticipantRole,
@@ -57,8 +58,6 @@ _ROMAJI_RE = re.compile(r"^[A-Za-z][A-Za-z' \-.]*$")
 
 AGE_BANDS = ((0, 12, "0-12"), (13, 15, "13-15"), (16, 18, "16-18"), (19, 22, "19-22"))
 ADULT_BAND = "23+"
-# A young participant with one of these statuses needs the guardian's consent date.
-CONSENT_STATUSES = (ParticipantStatus.SELECTED, ParticipantStatus.PARTICIPATED)
 
 
 def normalise_kana(value: str | None) -> str:
@@ -110,7 +109,7 @@ def needs_consent(role: str | None, status: str | None, guardian_consent_on: dat
     """Whether this breaks the rule that a youth is selected only with the guardian's consent."""
     return (
         role == ParticipantRole.YOUTH
-        and status in CONSENT_STATUSES
+        and status in TRAVELLING_STATUSES
         and guardian_consent_on is None
     )
 
