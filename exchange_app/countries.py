@@ -42,6 +42,26 @@ def country_name(code: str | None, language: str) -> str:
     return _names(language).get(code.upper(), code)
 
 
+@cache
+def _codes_by_name() -> dict[str, str]:
+    from exchange_app.importing.normalise import lookup_key
+
+    codes: dict[str, str] = {}
+    for language in ("en", "ja"):
+        for code, name in _names(language).items():
+            codes.setdefault(lookup_key(name), code)
+            codes.setdefault(lookup_key(code), code)
+    return codes
+
+
+def country_code(text: str) -> str | None:
+    """The ISO code of the country ``text`` names: the code itself, or its name in Japanese or
+    English as CLDR spells it (中国, China, cn); None when it names no country."""
+    from exchange_app.importing.normalise import lookup_key
+
+    return _codes_by_name().get(lookup_key(text))
+
+
 def country_choices(language: str, blank: Any | None = None) -> list[SelectChoice]:
     """Every country, by name in ``language``; ``blank`` first as the empty choice if given."""
     names = _names(language)

@@ -372,9 +372,14 @@ class KindImport:
         """How exported records are ordered."""
         return [self.kind.model.__table__.c.id]
 
+    def export_conditions(self) -> list[Any]:
+        """Which stored records are exported (all of them unless a kind says otherwise)."""
+        return []
+
     def export_values(self, session: Session) -> Iterable[dict[str, Any]]:
         """Every stored record's values keyed like the import's columns."""
-        rows = list(session.execute(self.record_select().order_by(*self.export_order())))
+        statement = self.record_select().where(*self.export_conditions())
+        rows = list(session.execute(statement.order_by(*self.export_order())))
         extras = self.load_extras(session, [row.id for row in rows])
         for row in rows:
             values = self.values_from_record(row)

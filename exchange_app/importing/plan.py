@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from exchange_app.countries import country_code
 from exchange_app.importing.bulk import KindImport, RowContext, RowPlan
 from exchange_app.importing.columns import header_key, header_map
 from exchange_app.importing.limits import UploadLimits
@@ -123,6 +124,14 @@ def parse_cell(item: Field, column: str, raw: Any, context: RowContext) -> Any:
             parse_choice(part, accepted, lambda: _allowed_text(item)) for part in split_list(raw)
         ]
         return sorted(dict.fromkeys(v for v in values if v))
+    if item.type is FieldType.COUNTRY:
+        text = clean_text(raw, free_text=False)
+        if text is None:
+            return None
+        code = country_code(text)
+        if code is None:
+            raise ValueProblem(_("Choose a country from the list."))
+        return code
     if item.type is FieldType.REFERENCE:
         assert item.reference is not None
         text = clean_text(raw)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from exchange_app.delegations.kind import DELEGATION_IMPORT
 from exchange_app.importing.bulk import KindImport
-from exchange_app.promotions.kind import PROMOTION_IMPORT
+from exchange_app.promotions.kind import ORGANIZATION_IMPORT, PROMOTION_IMPORT
 from exchange_app.youth.kind import PARTICIPANT_IMPORT, YOUTH_PROGRAM_IMPORT
 
-# In the order a whole office is imported: programmes before their participants.
+# In the order a whole office is imported: programmes before their participants,
+# organisations before the promotions made through them.
 KINDS: dict[str, KindImport] = {
     kind.key: kind
-    for kind in (DELEGATION_IMPORT, YOUTH_PROGRAM_IMPORT, PARTICIPANT_IMPORT, PROMOTION_IMPORT)
+    for kind in (
+        DELEGATION_IMPORT,
+        YOUTH_PROGRAM_IMPORT,
+        PARTICIPANT_IMPORT,
+        ORGANIZATION_IMPORT,
+        PROMOTION_IMPORT,
+    )
 }
 
 

@@ -36,6 +36,7 @@ class Organization(EditableRecord, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     country: Mapped[str | None] = mapped_column(String(2))
     name_ja: Mapped[str] = mapped_column(String(200))

@@ -10,7 +10,7 @@ organisation's kind all call it with the details of the organisation.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.delegations.kind import LEADING_PROJECT
-from exchange_app.importing.bulk import KindImport
+from exchange_app.importing.bulk import KindImport, Report, RowContext
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
     external_id_field,
 )
+from exchange_app.importing.normalise import clean_text
 from exchange_app.models import Organization, Promotion
 from exchange_app.partners.kind import (
     PARTNER_CITY,
@@ -405,15 +406,73 @@ ORGANIZATIONS = RecordKind(
     model=Organization,
     label=_l("Organisations"),
     fields=(
+        external_id_field(("管理番号", "整理番号", "id"), "ORG-UNHABITAT"),
         Field(
-            "kind", FieldType.CHOICE, _l("Kind"), required=True, vocabulary=OrganizationKind
+            "kind",
+            FieldType.CHOICE,
+            _l("Kind"),
+            required=True,
+            vocabulary=OrganizationKind,
+            import_column=ImportColumn(
+                "kind",
+                ("種別", "機関種別"),
+                "種別: 国際機関、大使館・領事館、海外事務所、東京事務所、"
+                "外国都市（友好姉妹都市等以外）、その他。",
+                "Kind: international organisation, embassy or consulate, the city's overseas "
+                "office, its Tokyo office, a foreign city (not a partner), other.",
+                "国際機関",
+            ),
         ),
         Field(
-            "country", FieldType.COUNTRY, _l("Country"), blank_label=_l("None (international)")
+            "country",
+            FieldType.COUNTRY,
+            _l("Country"),
+            blank_label=_l("None (international)"),
+            import_column=ImportColumn(
+                "country",
+                ("国", "国・地域", "所在国"),
+                "国名（日本語・英語）または ISO コード（CN など）。国際機関は空欄。",
+                "The country by name (Japanese or English) or ISO code (CN ...); blank for an "
+                "international body.",
+                "ケニア",
+                structured=True,
+            ),
         ),
-        Field("name_ja", FieldType.TEXT, _l("Name (Japanese)"), required=True, max_length=200),
-        Field("name_en", FieldType.TEXT, _l("Name (English)"), required=True, max_length=200),
-        Field("notes", FieldType.LONG_TEXT, _l("Notes"), max_length=5000),
+        Field(
+            "name_ja",
+            FieldType.TEXT,
+            _l("Name (Japanese)"),
+            required=True,
+            max_length=200,
+            import_column=ImportColumn(
+                "name_ja",
+                ("名称", "名称（日本語）", "機関名"),
+                "日本語の名称。登録済みの機関と同じ名称は不可。",
+                "The Japanese name; not the name of an organisation already registered.",
+                "国連人間居住計画（ハビタット）",
+            ),
+        ),
+        Field(
+            "name_en",
+            FieldType.TEXT,
+            _l("Name (English)"),
+            required=True,
+            max_length=200,
+            import_column=ImportColumn(
+                "name_en",
+                ("英語名", "名称（英語）", "英文名称"),
+                "英語の名称。",
+                "The English name.",
+                "UN-Habitat",
+            ),
+        ),
+        Field(
+            "notes",
+            FieldType.LONG_TEXT,
+            _l("Notes"),
+            max_length=5000,
+            import_column=ImportColumn("notes", ("備考", "メモ"), "備考（任意）。", "Notes.", ""),
+        ),
         # Set by a merge only, never edited.
         Field(
             "merged_into_id",
@@ -430,6 +489,63 @@ ORGANIZATIONS = RecordKind(
         "moved_promotions": _l("Promotions moved"),
     },
 )
+
+
+@dataclass
+class OrganizationRowContext(RowContext):
+    """An organisation file's lookups, and the names its rows have used so far."""
+
+    session: Session | None = None
+    names_in_file: dict[str, str] = field(default_factory=dict)
+
+
+class OrganizationImport(KindImport):
+    """Organisations in bulk, refused for what the form refuses: a name already registered
+    (or already used by another row of the file), or a change of kind that the channels of
+    the organisation's promotions would not fit. Merged organisations are not exported: their
+    promotions have moved to the one they were merged into."""
+
+    def context(
+        self, session: Session, raw_rows: list[tuple[int, dict[str, Any]]]
+    ) -> OrganizationRowContext:
+        base = super().context(session, raw_rows)
+        return OrganizationRowContext(base.references, base.choice_lookups, session)
+
+    def check_row(self, values: dict[str, Any], report: Report, context: RowContext) -> None:
+        # The organisation rules read the database and live with the operations, which
+        # import this module: imported here so that form and import share them.
+        from exchange_app.promotions.operations import organization_problems
+
+        assert isinstance(context, OrganizationRowContext) and context.session is not None
+        session = context.session
+        record_values = dict(self.record_values(values, context))
+        external_id = values.get("external_id") or ""
+        existing = self.load_existing(session, [external_id]).get(external_id)
+        organization = session.get(Organization, existing["id"]) if existing else None
+        for key, message in organization_problems(session, record_values, organization).items():
+            report(key, message)
+        for name in (values.get("name_ja"), values.get("name_en")):
+            if not name:
+                continue
+            other = context.names_in_file.setdefault(name.strip().lower(), external_id)
+            if other != external_id:
+                report(
+                    "name_ja",
+                    _(
+                        "The same name is on the row of %(external_id)s in this file.",
+                        external_id=other,
+                    ),
+                )
+                break
+
+    def label_text(self, values: dict[str, Any], raw: dict[str, Any]) -> str:
+        return str(values.get("name_ja") or clean_text(raw.get("name_ja")) or "")
+
+    def export_conditions(self) -> list[Any]:
+        return [Organization.__table__.c.merged_into_id.is_(None)]
+
+
+ORGANIZATION_IMPORT = OrganizationImport(ORGANIZATIONS)
 
 
 class PromotionImport(KindImport):
