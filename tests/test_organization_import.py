@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from sqlalchemy import func, select
 
 from exchange_app.models import Organization, Promotion
@@ -88,3 +91,23 @@ def test_exported_organisations_come_back_and_their_promotions_find_them(
         "TH",
         "Royal Thai Embassy",
     )
+
+
+def test_the_import_page_offers_organisations_with_a_template_and_an_export(
+    app, db, client, auth, make
+) -> None:
+    make.organization("embassy_consulate", name_ja="在日タイ大使館", name_en="Thai", country="TH")
+    auth.login("admin")
+    assert "機関・団体" in client.get("/imports/").get_data(as_text=True)
+    template = client.get("/imports/templates/organizations.xlsx")
+    assert template.status_code == 200
+    sheets = openpyxl.load_workbook(io.BytesIO(template.data))
+    assert [c.value for c in next(sheets.worksheets[0].iter_rows(max_row=1))][:2] == [
+        "external_id",
+        "kind",
+    ]
+    notes = [row for ws in sheets.worksheets[1:] for row in ws.iter_rows(values_only=True)]
+    assert any("国名または ISO コード" in str(cell) for row in notes for cell in row)
+    export = client.get("/imports/export/organizations?format=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
+    assert any("在日タイ大使館" in row and "TH" in row for row in rows)

@@ -27,6 +27,7 @@ TYPE_NOTES = {
     FieldType.BOOLEAN: ("はい/いいえ", "yes/no"),
     FieldType.CHOICE: ("選択肢から1つ", "one of the values"),
     FieldType.CHOICES: ("選択肢から複数（; か 、 で区切る）", "several values, separated by ; or 、"),
+    FieldType.COUNTRY: ("国名または ISO コード", "a country's name or ISO code"),
 }
 
 

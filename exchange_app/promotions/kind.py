@@ -416,10 +416,9 @@ ORGANIZATIONS = RecordKind(
             import_column=ImportColumn(
                 "kind",
                 ("種別", "機関種別"),
-                "種別: 国際機関、大使館・領事館、海外事務所、東京事務所、"
-                "外国都市（友好姉妹都市等以外）、その他。",
-                "Kind: international organisation, embassy or consulate, the city's overseas "
-                "office, its Tokyo office, a foreign city (not a partner), other.",
+                "機関の種別（使える値の一覧から）。発信経路と同じ種別であること。",
+                "The kind of organisation (one of the allowed values); a promotion's channel "
+                "needs an organisation of its kind.",
                 "国際機関",
             ),
         ),
@@ -434,7 +433,7 @@ ORGANIZATIONS = RecordKind(
                 "国名（日本語・英語）または ISO コード（CN など）。国際機関は空欄。",
                 "The country by name (Japanese or English) or ISO code (CN ...); blank for an "
                 "international body.",
-                "ケニア",
+                "",
                 structured=True,
             ),
         ),
