@@ -90,6 +90,7 @@ def _add_records_the_demo_leaves_empty(session: Session) -> None:
     embassy = session.scalars(
         select(Organization).where(Organization.kind == "embassy_consulate")
     ).one()
+    embassy.notes = "窓口: 文化担当官\n(Cultural attaché)"
 
     consulate_visit = Delegation(
         external_id=f"{PREFIX}d1",
@@ -328,6 +329,12 @@ def _record_names(session: Session) -> dict[str, dict[int, str]]:
             row.id: row.external_id or f"typed in: {row.title}" for row in rows
         }
         assert len(set(names[entity].values())) == len(rows), f"two {entity} share a name"
+    organizations = session.execute(
+        select(Organization.id, Organization.external_id, Organization.name_ja)
+    ).all()
+    names["organization"] = {
+        row.id: row.external_id or f"typed in: {row.name_ja}" for row in organizations
+    }
     events = session.execute(
         select(
             RelationshipEvent.id,
@@ -405,12 +412,13 @@ def signed_in(site: GoldenSite) -> Iterator[FlaskClient]:
 
 # --- the exports -----------------------------------------------------------------------------
 
-IMPORT_KINDS = ("delegations", "youth-programs", "participants", "promotions")
+IMPORT_KINDS = ("delegations", "youth-programs", "participants", "organizations", "promotions")
 # The entity of the records each import kind exports, and the programme its rows point at.
 IMPORT_IDS = {
     "delegations": (("external_id", "delegation"),),
     "youth-programs": (("external_id", "youth_program"),),
     "participants": (("program_external_id", "youth_program"),),
+    "organizations": (("external_id", "organization"),),
     "promotions": (("external_id", "promotion"),),
 }
 HISTORY_SHEETS = ("delegation", "youth_program", "promotion", "event")

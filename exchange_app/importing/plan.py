@@ -49,9 +49,17 @@ class Problem:
     column: str | None
     header: str | None
     message: str
+    sheet: str | None = None
 
     def location(self) -> str:
-        """``Row 5, column 開始日 (start_date)`` in the current language."""
+        """``Row 5, column 開始日 (start_date)`` in the current language (sheet first if any)."""
+        if self.sheet is None:
+            return self._place()
+        if self.line is None and not self.column:
+            return _("Sheet %(sheet)s", sheet=self.sheet)
+        return _("Sheet %(sheet)s, %(place)s", sheet=self.sheet, place=self._place())
+
+    def _place(self) -> str:
         column = None
         if self.column:
             column = (
@@ -168,12 +176,34 @@ def plan_import(
     except FileProblem as error:
         plan.problems.append(Problem(None, None, None, str(error)))
         return plan
-    positions = _resolve_headers(table, kind.fields, plan)
+    plan_table(session, kind, table, plan, progress=progress)
+    return plan
+
+
+def plan_table(
+    session: Session,
+    kind: KindImport,
+    table: Table,
+    plan: ImportPlan,
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+    unknown_columns_refused: bool = False,
+    empty_allowed: bool = False,
+) -> None:
+    """Check the rows of a table already read into ``plan`` (see ``plan_import``).
+
+    ``unknown_columns_refused``: a column the kind does not know is a problem rather
+    than a warning (a workbook made by another version of the app); ``empty_allowed``:
+    a header without rows is no problem (a kind with no records in a whole workbook).
+    """
+    positions = _resolve_headers(table, kind.fields, plan, unknown_columns_refused)
     if plan.problems:
-        return plan
+        return
     if not table.rows or all(_blank(cells) for _line, cells in table.rows):
+        if empty_allowed:
+            return
         plan.problems.append(Problem(None, None, None, _("The file has no data rows.")))
-        return plan
+        return
 
     raw_rows = [
         (line, {key: (cells[i] if i < len(cells) else None) for key, i in positions.items()})
@@ -258,14 +288,15 @@ def plan_import(
     plan.problems.sort(key=lambda p: p.line or 0)
     if progress:
         progress(len(raw_rows), len(raw_rows))
-    return plan
 
 
 def _blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _resolve_headers(table: Table, fields: list[Field], plan: ImportPlan) -> dict[str, int]:
+def _resolve_headers(
+    table: Table, fields: list[Field], plan: ImportPlan, unknown_refused: bool = False
+) -> dict[str, int]:
     accepted = header_map(fields)
     positions: dict[str, int] = {}
     for index, header in enumerate(table.headers):
@@ -273,6 +304,20 @@ def _resolve_headers(table: Table, fields: list[Field], plan: ImportPlan) -> dic
         if not header_text.strip():
             continue
         key = accepted.get(header_key(header_text))
+        if key is None and unknown_refused:
+            plan.problems.append(
+                Problem(
+                    None,
+                    header_text,
+                    None,
+                    _(
+                        "this column is not one this version of the system knows; the "
+                        "workbook was made by another version. Remove the column or "
+                        "update the system."
+                    ),
+                )
+            )
+            continue
         if key is None:
             plan.warnings.append(
                 Problem(

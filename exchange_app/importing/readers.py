@@ -147,6 +147,23 @@ def read_xlsx(
     tick: Callable[[int], None] | None = None,
 ) -> Table:
     """The first sheet of a workbook. Dates stay dates; a formula cell becomes a ``Formula``."""
+    sheets = read_xlsx_sheets(content, limits, tick, first_only=True)
+    if not sheets or sheets[0][1] is None:
+        raise FileProblem(_("The file is empty."))
+    return sheets[0][1]
+
+
+def read_xlsx_sheets(
+    content: bytes,
+    limits: UploadLimits | None = None,
+    tick: Callable[[int], None] | None = None,
+    *,
+    first_only: bool = False,
+) -> list[tuple[str, Table | None]]:
+    """Every sheet of a workbook by title, in the workbook's order (None: a blank sheet).
+
+    The limits hold for the workbook as a whole: its rows are counted across sheets.
+    """
     limits = limits or current_limits()
     if content.startswith(OLE_MAGIC):
         raise FileProblem(
@@ -175,25 +192,27 @@ def read_xlsx(
         raise FileProblem(
             _("The workbook could not be read. Save it again from Excel and retry.")
         ) from error
+    sheets: list[tuple[str, Table | None]] = []
+    rows_read = 0
     try:
-        sheet = workbook.worksheets[0]
-        table: Table | None = None
-        for line, cells in enumerate(sheet.iter_rows(), start=1):
-            _check_row(limits, len(table.rows) + 1 if table else 0, len(cells))
-            if tick and line % TICK_EVERY == 0:
-                tick(line)
-            values = [_xlsx_value(cell) for cell in cells]
-            if table is None:
-                if not any(v not in (None, "") for v in values):
-                    continue  # blank rows above the header
-                table = Table(headers=["" if v is None else str(v) for v in values])
-                continue
-            table.rows.append((line, values))
+        for sheet in workbook.worksheets[:1] if first_only else workbook.worksheets:
+            table: Table | None = None
+            for line, cells in enumerate(sheet.iter_rows(), start=1):
+                _check_row(limits, rows_read + (len(table.rows) + 1 if table else 0), len(cells))
+                if tick and line % TICK_EVERY == 0:
+                    tick(rows_read + line)
+                values = [_xlsx_value(cell) for cell in cells]
+                if table is None:
+                    if not any(v not in (None, "") for v in values):
+                        continue  # blank rows above the header
+                    table = Table(headers=["" if v is None else str(v) for v in values])
+                    continue
+                table.rows.append((line, values))
+            rows_read += len(table.rows) if table else 0
+            sheets.append((sheet.title, table))
     finally:
         workbook.close()
-    if table is None:
-        raise FileProblem(_("The file is empty."))
-    return table
+    return sheets
 
 
 def _xlsx_value(cell: Any) -> Any:

@@ -37,6 +37,7 @@ from exchange_app.vocab import (
     PromotionMedium,
     PromotionTheme,
 )
+from exchange_app.youth.kind import normalise_kana
 
 DEMO_PREFIX = "demo-"
 DEMO_TITLE = "[デモ] "
@@ -325,8 +326,9 @@ def generate(
                     else ("15-17" if youth else "18+"),
                     "family_name": family[0],
                     "given_name": given[0],
-                    "family_name_kana": family[1],
-                    "given_name_kana": given[1],
+                    # Stored as the form stores what was typed (katakana).
+                    "family_name_kana": normalise_kana(family[1]),
+                    "given_name_kana": normalise_kana(given[1]),
                     "family_name_romaji": family[2],
                     "given_name_romaji": given[2],
                     "birth_date": birth,

@@ -727,14 +727,18 @@ class ParticipantImport(KindImport):
         return persons
 
     def export_order(self) -> list[Any]:
-        table = Participant.__table__
-        return [table.c.program_id, table.c.id]
+        # Programmes as their own export orders them: ids differ between installations,
+        # so an order by programme id would not survive a move to another one.
+        programs = YouthProgram.__table__
+        return [programs.c.start_date, programs.c.id, Participant.__table__.c.id]
 
     def export_values(self, session: Session) -> Iterable[dict[str, Any]]:
         """Every participant not yet anonymised (an anonymised one has nothing to re-import)."""
         table = Participant.__table__
+        programs = YouthProgram.__table__
         rows = session.execute(
             self.record_select()
+            .join(programs, programs.c.id == table.c.program_id)
             .where(table.c.anonymized_at.is_(None))
             .order_by(*self.export_order())
         )

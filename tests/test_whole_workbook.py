@@ -1,0 +1,333 @@
+"""The whole office as one workbook: export all, a spreadsheet program's re-save, import all."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import delete, func, select
+
+from exchange_app.db import Base
+from exchange_app.importing.spreadsheets import export_table
+from exchange_app.imports import workbook
+from exchange_app.imports.kinds import KINDS
+from exchange_app.indicators import queries
+from exchange_app.models import AuditEntry, Delegation, Organization, PartnerCity, Promotion
+from exchange_app.services import demo_data
+from exchange_app.services import history as history_service
+
+# What a fresh installation holds after ``make run``: the seeded reference data and users.
+RECORD_TABLES = {
+    "youth_persons",
+    "organizations",
+    "delegations",
+    "promotions",
+    "youth_programs",
+    "courtesy_calls",
+    "delegation_fields",
+    "delegation_leading_projects",
+    "delegation_members",
+    "gifts",
+    "participants",
+    "promotion_leading_projects",
+    "audit_entries",
+}
+
+
+def cells(content: bytes) -> dict[str, list[list[Any]]]:
+    """Every sheet's cells by title, dates as dates whatever the cell's number format."""
+    book = load_workbook(io.BytesIO(content))
+    return {
+        sheet.title: [
+            [c.date() if isinstance(c, datetime) else c for c in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        for sheet in book.worksheets
+    }
+
+
+def resaved(content: bytes) -> bytes:
+    """The workbook as a spreadsheet program writes it back: shared strings, date cells."""
+    book = load_workbook(io.BytesIO(content))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, datetime):
+                    cell.value = cell.value.date()
+                    cell.number_format = "yyyy/m/d"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def empty_the_records(db) -> None:
+    """Leave what a fresh installation holds (ids of new records will differ)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name in RECORD_TABLES:
+            db.execute(delete(table))
+    db.flush()
+    db.expire_all()
+
+
+def figures(db) -> dict[int, list[tuple[str, Any, str]]]:
+    """Every indicator's figure for each year of the demo data."""
+    return {
+        year: [
+            (figure.code, queries.plain_number(figure.value), figure.status)
+            for figure in queries.indicator_report(db, year).figures
+        ]
+        for year in (2019, 2022, 2024)
+    }
+
+
+def histories(db) -> dict[str, Any]:
+    """Each partnership's history as a reader sees it: figures and chronology."""
+    today = date(2026, 12, 3)
+    result = {}
+    for city in db.scalars(select(PartnerCity).order_by(PartnerCity.slug)):
+        history = history_service.build_history(db, city, today=today)
+        result[city.slug] = [
+            (entry.kind, entry.day, entry.title, entry.size, entry.youth_count)
+            for entry in history.entries
+        ]
+    return result
+
+
+def test_demo_data_survives_export_resave_import_and_export_cell_for_cell(db) -> None:
+    demo_data.generate(db, 1, first_year=2019)
+    db.flush()
+    before = workbook.export_workbook(db, include_personal=True)
+    before_figures, before_histories = figures(db), histories(db)
+    assert list(cells(before)) == list(KINDS)
+
+    empty_the_records(db)
+    assert db.scalar(select(func.count()).select_from(Delegation)) == 0
+    result = workbook.import_workbook(db, "office.xlsx", resaved(before))
+    assert result.ok, [p.text() for p in result.problems]
+    db.flush()
+
+    after = workbook.export_workbook(db, include_personal=True)
+    before_cells, after_cells = cells(before), cells(after)
+    for title, rows in before_cells.items():
+        assert len(rows) > 1, title
+        assert after_cells[title] == rows, title
+    assert figures(db) == before_figures
+    assert histories(db) == before_histories
+
+    again = workbook.import_workbook(db, "office.xlsx", after)
+    assert again.ok
+    assert {plan.kind: set(plan.counts) for plan in again.plans} == {
+        key: {"unchanged"} for key in KINDS
+    }
+
+
+def test_the_default_workbook_holds_no_personal_data(db, make) -> None:
+    program = make.program(external_id="P-1")
+    make.participant(program=program, family_name="秘密", given_name="花子")
+    content = workbook.export_workbook(db)
+    sheets = cells(content)
+    assert "participants" not in sheets
+    assert list(sheets) == [kind.key for kind in KINDS.values() if not kind.personal]
+    assert "秘密" not in str(sheets)
+    # A workbook without the participants' sheet imports as a whole.
+    assert workbook.import_workbook(db, "office.xlsx", content).ok
+
+
+def office_workbook(db, sheets: dict[str, tuple[list[str], list[list[Any]]]] | None = None):
+    """A small workbook as ``export all`` writes it, with some sheets replaced."""
+    exported = cells(workbook.export_workbook(db))
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in exported.items():
+        headers, data = (sheets or {}).get(title, (rows[0], rows[1:]))
+        sheet = book.create_sheet(title)
+        sheet.append(headers)
+        for row in data:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), exported
+
+
+def reorder(content: bytes, titles: list[str]) -> bytes:
+    book = load_workbook(io.BytesIO(content))
+    book._sheets = [book[title] for title in titles]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def remove_sheet(content: bytes, title: str) -> bytes:
+    book = load_workbook(io.BytesIO(content))
+    book.remove(book[title])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def in_japanese(app):
+    """Messages in the interface's default language, as a signed-in page shows them."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def office(db, make, in_japanese):
+    """A delegation and an organisation with a promotion made through it."""
+    make.delegation(external_id="D-1", title="桂林市友好代表団")
+    organization = make.organization("overseas_office", name_ja="上海事務所", external_id="O-1")
+    make.promotion(
+        organization_id=organization.id, channel="overseas_office", external_id="PR-1"
+    )
+    db.flush()
+    return db
+
+
+def problems(db, content: bytes) -> list[str]:
+    counts = {
+        model: db.scalar(select(func.count()).select_from(model))
+        for model in (Delegation, Organization, Promotion, AuditEntry)
+    }
+    result = workbook.import_workbook(db, "office.xlsx", content)
+    texts = [problem.text() for problem in result.problems]
+    assert not result.ok
+    db.rollback()
+    assert counts == {
+        model: db.scalar(select(func.count()).select_from(model)) for model in counts
+    }
+    return texts
+
+
+def test_a_missing_sheet_is_named(office) -> None:
+    content, _exported = office_workbook(office)
+    found = problems(office, remove_sheet(content, "organizations"))
+    assert len(found) == 1
+    assert found[0].startswith("シート organizations: ")
+    assert "organizations" in found[0] and "delegations, youth-programs" in found[0]
+
+
+def test_sheets_out_of_order_are_refused(office) -> None:
+    content, exported = office_workbook(office)
+    titles = list(exported)
+    titles.remove("promotions")
+    titles.insert(titles.index("organizations"), "promotions")
+    found = problems(office, reorder(content, titles))
+    assert len(found) == 1
+    assert found[0].startswith("シート promotions: ") and "organizations" in found[0]
+
+
+def test_an_unknown_sheet_is_refused(office) -> None:
+    content, _exported = office_workbook(office)
+    book = load_workbook(io.BytesIO(content))
+    book.create_sheet("counterparts").append(["external_id"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    found = problems(office, buffer.getvalue())
+    assert len(found) == 1 and found[0].startswith("シート counterparts: ")
+
+
+def test_a_reference_to_an_external_id_in_no_sheet_names_sheet_row_and_column(
+    db, make, in_japanese
+) -> None:
+    make.program(external_id="P-1")
+    db.flush()
+    headers, _rows = export_table(db, KINDS["participants"])
+    row = dict.fromkeys(headers)
+    row.update(
+        program_external_id="P-404",
+        family_name="熊本",
+        given_name="太郎",
+        family_name_kana="クマモト",
+        given_name_kana="タロウ",
+        role="youth",
+        status="applied",
+    )
+    content, _exported = office_workbook(db)
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.create_sheet("participants", index=list(KINDS).index("participants"))
+    sheet.append(headers)
+    sheet.append([row[h] for h in headers])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    found = problems(db, buffer.getvalue())
+    where = "シート participants の 2行目・program_external_id 列: "
+    assert any(text.startswith(where) and "P-404" in text for text in found), found
+
+
+def test_the_same_external_id_twice_is_refused(office) -> None:
+    content, exported = office_workbook(office)
+    headers, *rows = exported["delegations"]
+    content, _ = office_workbook(office, {"delegations": (headers, [*rows, rows[0]])})
+    found = problems(office, content)
+    assert found and all(text.startswith("シート delegations の 3行目") for text in found), found
+
+
+def test_an_extra_column_from_another_version_is_refused(office) -> None:
+    content, exported = office_workbook(office)
+    headers, *rows = exported["organizations"]
+    content, _ = office_workbook(
+        office,
+        {"organizations": ([*headers, "wechat_id"], [[*row, "shanghai-office"] for row in rows])},
+    )
+    found = problems(office, content)
+    assert len(found) == 1
+    assert found[0].startswith("シート organizations の wechat_id 列: ")
+
+
+def test_a_wrong_row_in_a_later_sheet_leaves_the_earlier_sheets_unwritten(office) -> None:
+    content, exported = office_workbook(office)
+    headers, *rows = exported["delegations"]
+    new_delegation = list(rows[0])
+    new_delegation[headers.index("external_id")] = "D-2"
+    promotion_headers, *promotions = exported["promotions"]
+    broken = list(promotions[0])
+    broken[promotion_headers.index("organization")] = "存在しない機関"
+    content, _ = office_workbook(
+        office,
+        {
+            "delegations": (headers, [*rows, new_delegation]),
+            "promotions": (promotion_headers, [broken]),
+        },
+    )
+    found = problems(office, content)
+    assert any(text.startswith("シート promotions の 2行目") for text in found), found
+    assert office.scalar(select(func.count()).select_from(Delegation)) == 1
+
+
+def test_export_all_and_import_all_from_the_command_line(app, db, office, tmp_path) -> None:
+    path = tmp_path / "office.xlsx"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export", "all", "--output", str(path)])
+    assert result.exit_code == 0, result.output
+    assert list(cells(path.read_bytes())) == [k for k, kind in KINDS.items() if not kind.personal]
+    dry = runner.invoke(args=["import", "all", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "promotions: 0 to create, 0 to update, 1 unchanged" in dry.output
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(remove_sheet(path.read_bytes(), "delegations"))
+    refused = runner.invoke(args=["import", "all", str(broken), "--lang", "en"])
+    assert refused.exit_code == 1
+    assert "Sheet delegations: the workbook has no sheet delegations" in refused.output
+    assert "nothing was written" in refused.output
+
+
+def test_personal_data_in_the_workbook_only_when_asked_and_audited(app, db, make, tmp_path):
+    program = make.program(external_id="P-1")
+    make.participant(program=program, family_name="秘密")
+    db.flush()
+    path = tmp_path / "office.xlsx"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["export", "all", "--output", str(path)]).exit_code == 0
+    assert "秘密" not in str(cells(path.read_bytes()))
+    exports = select(AuditEntry).where(AuditEntry.action == "export")
+    assert db.scalars(exports).all() == []
+    result = runner.invoke(args=["export", "all", "--include-personal", "--output", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "秘密" in str(cells(path.read_bytes())["participants"])
+    assert path.stat().st_mode & 0o077 == 0
+    entries = db.scalars(exports).all()
+    assert [entry.entity_type for entry in entries] == ["participant"]
