@@ -236,6 +236,7 @@ class JobKind(Vocabulary):
     IMPORT_CHECK = "import_check", _l("Checking an uploaded file")
     IMPORT_APPLY = "import_apply", _l("Importing a file")
     HISTORY_PDF = "history_pdf", _l("Laying out a history PDF")
+    WORKBOOK_EXPORT = "workbook_export", _l("Writing the whole office's workbook")
 
 
 class JobStatus(Vocabulary):
@@ -251,6 +252,7 @@ class StoredFilePurpose(Vocabulary):
     IMPORT_UPLOAD = "import_upload", _l("Uploaded file waiting for import")
     IMPORT_PLAN = "import_plan", _l("Checked import file")
     HISTORY_PDF = "history_pdf", _l("History PDF")
+    WORKBOOK_EXPORT = "workbook_export", _l("Whole-office workbook waiting for download")
 
 
 class HistoryLanguage(Vocabulary):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,14 @@ from exchange_app.importing.spreadsheets import export_table
 from exchange_app.imports import workbook
 from exchange_app.imports.kinds import KINDS
 from exchange_app.indicators import queries
-from exchange_app.models import AuditEntry, Delegation, Organization, PartnerCity, Promotion
+from exchange_app.models import (
+    AuditEntry,
+    Delegation,
+    Organization,
+    PartnerCity,
+    Promotion,
+    StoredFile,
+)
 from exchange_app.services import demo_data
 from exchange_app.services import history as history_service
 
@@ -331,3 +339,84 @@ def test_personal_data_in_the_workbook_only_when_asked_and_audited(app, db, make
     assert path.stat().st_mode & 0o077 == 0
     entries = db.scalars(exports).all()
     assert [entry.entity_type for entry in entries] == ["participant"]
+
+
+def ask_for_workbook(client, **data):
+    """Ask for the workbook; the finished job's page links to the download."""
+    response = client.post("/imports/workbook/new", data=data)
+    assert response.status_code == 303, response.status_code
+    job_page = client.get(response.headers["Location"])
+    assert job_page.status_code == 200, job_page.status_code
+    link = re.search(r'href="([^"]+)" id="job-result-link">ブックをダウンロード<', job_page.text)
+    assert link, job_page.text
+    return link.group(1), client.get(link.group(1))
+
+
+def test_an_administrator_downloads_the_workbook_from_the_import_page(
+    client, auth, db, make, make_user
+) -> None:
+    program = make.program(external_id="P-1")
+    make.participant(program=program, family_name="秘密")
+    auth.login("admin")
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "全記録を1つのブックに" in page and 'action="/imports/workbook/new"' in page
+
+    url, download = ask_for_workbook(client)
+    assert download.status_code == 200
+    assert download.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "exchange-app-all_" in download.headers["Content-Disposition"]
+    sheets = cells(download.data)
+    assert list(sheets) == [k for k, kind in KINDS.items() if not kind.personal]
+    assert sheets["youth-programs"][1][0] == "P-1"
+    assert db.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all() == []
+
+    _url, personal = ask_for_workbook(client, include_personal="y")
+    assert "秘密" in str(cells(personal.data)["participants"])
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
+    assert [(e.entity_type, e.changes["sheet"]) for e in entries] == [
+        ("participant", "participants")
+    ]
+
+    # Another administrator cannot fetch it.
+    auth.logout()
+    auth.login(make_user("admin"))
+    assert client.get(url).status_code == 404
+
+
+def test_only_administrators_may_ask_for_the_workbook(client, auth) -> None:
+    auth.login("coordinator")
+    assert "/imports/workbook/new" not in client.get("/imports/").get_data(as_text=True)
+    assert client.post("/imports/workbook/new", data={}).status_code == 403
+    auth.logout()
+    assert client.post("/imports/workbook/new", data={}).status_code in (302, 303, 401)
+
+
+def test_a_workbook_no_longer_kept_is_asked_for_again(client, auth, db) -> None:
+    auth.login("admin")
+    url, _download = ask_for_workbook(client)
+    db.execute(delete(StoredFile).where(StoredFile.purpose == "workbook_export"))
+    db.flush()
+    response = client.get(url)
+    assert response.status_code == 303 and response.headers["Location"] == "/imports/"
+    assert "もう保管されていません" in client.get("/imports/").get_data(as_text=True)
+
+
+def test_written_workbooks_are_forgotten_after_hours_and_by_the_retention_purge(db) -> None:
+    from datetime import timedelta
+
+    from exchange_app.importing import uploads
+    from exchange_app.services import stored_files
+
+    def kept() -> list[str]:
+        return list(
+            db.scalars(select(StoredFile.token).where(StoredFile.purpose == "workbook_export"))
+        )
+
+    old = stored_files.put(db, "workbook_export", b"old", token="old")
+    stored_files.put(db, "workbook_export", b"new", token="new")
+    old.created_at -= timedelta(seconds=uploads.MAX_AGE_SECONDS + 60)
+    db.flush()
+    uploads.purge_expired(db)
+    assert kept() == ["new"]
+    uploads.discard_all(db)
+    assert kept() == []

@@ -96,4 +96,5 @@ def _pdf_links(job: Job) -> JobLinks:
             language=params["language"],
         ),
         back_label=_("Back to the history"),
+        download_label=_("Download PDF"),
     )

@@ -93,10 +93,11 @@ def discard_upload(session: Session, token: str) -> None:
 
 
 def purge_expired(session: Session) -> int:
-    """Remove uploads and plans older than ``MAX_AGE_SECONDS`` (they may hold personal data);
-    returns how many uploads there were."""
+    """Remove uploads, plans and written workbooks older than ``MAX_AGE_SECONDS`` (they may
+    hold personal data); returns how many uploads there were."""
     age = timedelta(seconds=MAX_AGE_SECONDS)
     stored_files.purge_older_than(session, StoredFilePurpose.IMPORT_PLAN, age)
+    stored_files.purge_older_than(session, StoredFilePurpose.WORKBOOK_EXPORT, age)
     return stored_files.purge_older_than(session, StoredFilePurpose.IMPORT_UPLOAD, age)
 
 
@@ -105,7 +106,10 @@ def discard_all(session: Session) -> int:
     retention purge: an import waiting for confirmation may hold personal data); returns how
     many uploads there were."""
     return stored_files.discard_purposes(
-        session, StoredFilePurpose.IMPORT_UPLOAD, StoredFilePurpose.IMPORT_PLAN
+        session,
+        StoredFilePurpose.IMPORT_UPLOAD,
+        StoredFilePurpose.IMPORT_PLAN,
+        StoredFilePurpose.WORKBOOK_EXPORT,
     )[StoredFilePurpose.IMPORT_UPLOAD]
 
 

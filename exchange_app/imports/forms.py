@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SubmitField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 
@@ -25,3 +25,10 @@ class ConfirmForm(FlaskForm):
     """Step 3: write every row (or cancel)."""
 
     submit = SubmitField(_l("Import all rows"))
+
+
+class WorkbookExportForm(FlaskForm):
+    """Ask for the whole office as one workbook (administrators)."""
+
+    include_personal = BooleanField(_l("Include the youth participants and their personal data"))
+    submit = SubmitField(_l("Write the workbook"))

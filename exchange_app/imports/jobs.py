@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 
 from exchange_app.importing import apply_plan, plan_import, uploads
 from exchange_app.importing.limits import UploadLimits
+from exchange_app.imports import workbook
 from exchange_app.imports.kinds import get_kind
 from exchange_app.jobs import JobContext, JobFailure, handler
 from exchange_app.jobs.routes import JobLinks, links_for
-from exchange_app.models import Job
-from exchange_app.vocab import JobKind
+from exchange_app.models import Job, StoredFile
+from exchange_app.services import stored_files
+from exchange_app.vocab import JobKind, StoredFilePurpose
 
 
 def _upload(context: JobContext) -> uploads.StoredUpload:
@@ -95,4 +97,38 @@ def _apply_links(job: Job) -> JobLinks:
         next_url=None,
         back_url=url_for("imports.index"),
         back_label=_("Back to import / export"),
+    )
+
+
+@handler(JobKind.WORKBOOK_EXPORT)
+def write_workbook(context: JobContext) -> tuple[str | None, dict[str, Any] | None]:
+    """Write the whole office's workbook and keep it, for its user only, until downloaded."""
+    personal = bool(context.params.get("personal"))
+    content = workbook.export_workbook(
+        context.session, include_personal=personal, progress=context.progress
+    )
+    context.begin_write()
+    stored = stored_files.put(
+        context.session,
+        StoredFilePurpose.WORKBOOK_EXPORT,
+        content,
+        filename=context.params.get("filename", ""),
+        user_id=context.job.user_id,
+        meta={"personal": personal},
+    )
+    return stored.token, {"sheets": len(workbook.workbook_kinds(personal)), "bytes": len(content)}
+
+
+def kept_workbook(session: Any, job: Job) -> StoredFile | None:
+    """The workbook a finished job wrote, while it is kept."""
+    return stored_files.get(session, job.result_ref, StoredFilePurpose.WORKBOOK_EXPORT)
+
+
+@links_for(JobKind.WORKBOOK_EXPORT)
+def _workbook_links(job: Job) -> JobLinks:
+    return JobLinks(
+        next_url=url_for("imports.workbook_download", job_id=job.id),
+        back_url=url_for("imports.index"),
+        back_label=_("Back to import / export"),
+        download_label=_("Download the workbook"),
     )

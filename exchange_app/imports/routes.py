@@ -19,16 +19,23 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from exchange_app import current_language, jobs
-from exchange_app.auth.permissions import PERSONAL_DATA, WRITE_RECORDS, can, requires
+from exchange_app.auth.permissions import (
+    ADMINISTER,
+    PERSONAL_DATA,
+    WRITE_RECORDS,
+    can,
+    log_personal_data_access,
+    requires,
+)
 from exchange_app.db import begin_write, get_session
 from exchange_app.forms import choices_from
 from exchange_app.importing import uploads
 from exchange_app.importing.limits import current_limits
 from exchange_app.importing.spreadsheets import export_bytes, template_bytes
 from exchange_app.imports import bp
-from exchange_app.imports import jobs as import_jobs  # noqa: F401 (registers the job handlers)
+from exchange_app.imports import jobs as import_jobs  # also registers the job handlers
 from exchange_app.imports import preview as row_preview
-from exchange_app.imports.forms import ConfirmForm, UploadForm
+from exchange_app.imports.forms import ConfirmForm, UploadForm, WorkbookExportForm
 from exchange_app.imports.kinds import KINDS, get_kind
 from exchange_app.jobs.routes import LINKS
 from exchange_app.models import Job
@@ -71,8 +78,11 @@ def _index_page(form: UploadForm, error: str | None = None, status: int = 200) -
             kinds=allowed_kinds(),
             error=error,
             max_mb=round(max_upload_bytes() / 1024 / 1024, 1),
+            workbook_form=WorkbookExportForm() if can(ADMINISTER) else None,
             recent=jobs.recent_jobs(
-                get_session(), current_user.id, (JobKind.IMPORT_CHECK, JobKind.IMPORT_APPLY)
+                get_session(),
+                current_user.id,
+                (JobKind.IMPORT_CHECK, JobKind.IMPORT_APPLY, JobKind.WORKBOOK_EXPORT),
             ),
         ),
         status,
@@ -265,3 +275,57 @@ def export(kind_key: str) -> Response:
     if file_format == "csv":
         return exports.csv_download(content, kind_key, encoding)
     return exports.xlsx_download(content, kind_key)
+
+
+@bp.route("/workbook/new", methods=["POST"])
+@requires(ADMINISTER)
+def workbook_export() -> Response:
+    """Ask for the whole office as one workbook: a job writes it, its page downloads it."""
+    form = WorkbookExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    personal = bool(form.include_personal.data)
+    session = get_session()
+    basename = "exchange-app-all-personal" if personal else "exchange-app-all"
+    job = jobs.submit(
+        session,
+        JobKind.WORKBOOK_EXPORT,
+        current_user.id,
+        current_language(),
+        personal=personal,
+        filename=exports.dated_filename(basename, "xlsx"),
+    )
+    if personal:
+        log_personal_data_access(export="workbook")
+        for kind in allowed_kinds():
+            if kind.personal:
+                audit.record(
+                    session,
+                    AuditAction.EXPORT,
+                    kind.entity_type,
+                    None,
+                    summary="whole-office workbook with personal data",
+                    changes={"format": "xlsx", "job": job.id, "sheet": kind.key},
+                )
+    session.commit()
+    jobs.start(job)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+
+@bp.route("/workbook/<int:job_id>")
+@requires(ADMINISTER)
+def workbook_download(job_id: int) -> Response:
+    """The workbook a finished job wrote, for the administrator who asked for it."""
+    job = jobs.routes.own_job(job_id)
+    if job.kind != JobKind.WORKBOOK_EXPORT:
+        abort(404)
+    if job.status != JobStatus.DONE:
+        return redirect(url_for("jobs.show", job_id=job.id), 303)
+    stored = import_jobs.kept_workbook(get_session(), job)
+    if stored is None:
+        flash(
+            _("The workbook is no longer kept (it is removed after a few hours). Write it again."),
+            "warning",
+        )
+        return redirect(url_for("imports.index"), 303)
+    return exports.download(stored.content, stored.filename, exports.XLSX_MIMETYPE)

@@ -23,6 +23,9 @@ class JobLinks:
     next_url: str | None
     back_url: str
     back_label: str
+    # A result that is downloaded: the page links to it (labelled so) instead of
+    # sending the browser there, which would download it again at each visit.
+    download_label: str | None = None
 
 
 LINKS: dict[str, Callable[[Job], JobLinks]] = {}
@@ -68,7 +71,7 @@ def show(job_id: int) -> Any:
     """A job's page: its progress while it runs, then its outcome."""
     job = own_job(job_id)
     links = LINKS[job.kind](job)
-    if job.status == JobStatus.DONE and links.next_url and job.kind != JobKind.HISTORY_PDF:
+    if job.status == JobStatus.DONE and links.next_url and links.download_label is None:
         return redirect(links.next_url, 303)
     return render_template("jobs/show.html", job=job, links=links)
 

@@ -20,6 +20,7 @@ from tests.import_files import csv_bytes
 from tests.test_imports import DELEGATION_HEADERS
 
 EMAIL = "e2e-import-jobs@example.org"
+ADMIN_EMAIL = "e2e-workbook-admin@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,13 @@ def job_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         with server.session() as session:
             accounts.create_user(
                 session, email=EMAIL, display_name="E2E jobs", role="staff", password=PASSWORD
+            )
+            accounts.create_user(
+                session,
+                email=ADMIN_EMAIL,
+                display_name="E2E workbook",
+                role="admin",
+                password=PASSWORD,
             )
             session.commit()
         yield server
@@ -140,6 +148,57 @@ def test_history_pdf_is_laid_out_by_the_worker_and_downloaded(job_server, browse
         assert page.locator("#job-result-link").get_attribute("href").startswith(
             "/history/guilin/pdf"
         )
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_administrator_writes_the_whole_office_workbook(job_server, browser, tmp_path, lang):
+    """Import / export → the whole office in one workbook → its job → the workbook downloaded."""
+    from flask_babel import force_locale, gettext
+    from openpyxl import load_workbook
+
+    from exchange_app.imports.kinds import KINDS
+
+    def tr(msgid: str) -> str:
+        with job_server.app.test_request_context(), force_locale(lang):
+            return gettext(msgid)
+
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    huey = jobs.queue_of(job_server.app).huey
+    consumer = None
+    try:
+        sign_in(page, job_server, ADMIN_EMAIL, lang)
+        page.goto(f"{job_server.url}/")
+        page.get_by_role("link", name=tr("Import / export")).first.click()
+        section = page.get_by_role("region", name=tr("The whole office in one workbook"))
+        section.wait_for()
+        personal = page.get_by_label(tr("Include the youth participants and their personal data"))
+        assert not personal.is_checked()
+        assert axe_violations(page) == []
+        page.get_by_role("button", name=tr("Write the workbook")).click()
+        page.wait_for_url("**/jobs/*")
+        page.locator("#job-progress-bar").wait_for()
+        assert page.get_by_role(
+            "heading", name=tr("Writing the whole office's workbook")
+        ).is_visible()
+        assert axe_violations(page) == []
+        with page.expect_download(timeout=120_000) as download_info:
+            consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False)
+            consumer.start()
+        download = download_info.value
+        assert download.suggested_filename.startswith("exchange-app-all_")
+        path = tmp_path / f"office-{lang}.xlsx"
+        download.save_as(path)
+        book = load_workbook(path, read_only=True)
+        assert book.sheetnames == [key for key, kind in KINDS.items() if not kind.personal]
+        book.close()
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)

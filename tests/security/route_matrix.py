@@ -140,6 +140,11 @@ ROUTES: dict[str, Expect] = {
     "imports.cancel": Expect(
         post=also(WRITE, staff=404, coordinator=404, admin=404), args={"token": "no-such-upload"}
     ),
+    # The whole office's workbook: administrators only (an empty form asks for the default one)
+    "imports.workbook_export": Expect(post=also(ADMIN, admin=303)),
+    "imports.workbook_download": Expect(
+        get=also(ADMIN, admin=404), args={"job_id": 999999}
+    ),
     # Jobs: only their owner sees them (a job that does not exist: 404 when signed in)
     "jobs.show": Expect(get=by_role(302, 404, 404, 404, 404), args={"job_id": 999999}),
     "jobs.status": Expect(get=by_role(302, 404, 404, 404, 404), args={"job_id": 999999}),
