@@ -57,6 +57,7 @@ def _codes_by_name() -> dict[str, str]:
 def country_code(text: str) -> str | None:
     """The ISO code of the country ``text`` names: the code itself, or its name in Japanese or
     English as CLDR spells it (中国, China, cn); None when it names no country."""
+    # Imported here: the import engine reads this module while it is itself being imported.
     from exchange_app.importing.normalise import lookup_key
 
     return _codes_by_name().get(lookup_key(text))

@@ -49,6 +49,7 @@ def test_a_name_already_registered_or_twice_in_the_file_is_refused(app, db, tmp_
         ["ORG-3", "その他", "", "熊本の友", "Friends", ""],
         ["ORG-4", "その他", "", "熊本の友", "Friends 2", ""],
         ["ORG-5", "その他", "Atlantis", "架空", "Nowhere", ""],
+        ["ORG-6", "その他", "", "熊本の仲間", "Friends", ""],
     ]
     result = app.test_cli_runner().invoke(
         args=["import", "organizations", write(tmp_path, "xlsx", HEADERS, rows)]
@@ -56,6 +57,8 @@ def test_a_name_already_registered_or_twice_in_the_file_is_refused(app, db, tmp_
     assert result.exit_code == 1
     assert "国連人間居住計画" in result.output and "登録済み" in result.output
     assert "ORG-3" in result.output
+    # Said on the column where the name repeats.
+    assert "6行目・name_en 列" in result.output and "6行目・name_ja 列" not in result.output
     assert "Atlantis" in result.output
     assert db.scalar(select(func.count()).select_from(Organization)) == 1 + _seeded(db)
 

@@ -133,7 +133,7 @@ def parse_cell(item: Field, column: str, raw: Any, context: RowContext) -> Any:
         ]
         return sorted(dict.fromkeys(v for v in values if v))
     if item.type is FieldType.COUNTRY:
-        text = clean_text(raw, free_text=False)
+        text = clean_text(raw)
         if text is None:
             return None
         code = country_code(text)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.delegations.kind import LEADING_PROJECT
-from exchange_app.importing.bulk import KindImport, Report, RowContext
+from exchange_app.importing.bulk import KindImport, Report, RowContext, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
@@ -495,6 +495,8 @@ class OrganizationRowContext(RowContext):
     """An organisation file's lookups, and the names its rows have used so far."""
 
     session: Session | None = None
+    # The stored organisations the file's external ids name, loaded once for the file.
+    stored: dict[str, Organization] = field(default_factory=dict)
     names_in_file: dict[str, str] = field(default_factory=dict)
 
 
@@ -508,7 +510,17 @@ class OrganizationImport(KindImport):
         self, session: Session, raw_rows: list[tuple[int, dict[str, Any]]]
     ) -> OrganizationRowContext:
         base = super().context(session, raw_rows)
-        return OrganizationRowContext(base.references, base.choice_lookups, session)
+        keys = [key for _line, raw in raw_rows if (key := clean_text(raw.get("external_id")))]
+        ids = {key: found["id"] for key, found in self.load_existing(session, keys).items()}
+        loaded = {
+            organization.id: organization
+            for part in chunks(sorted(set(ids.values())))
+            for organization in session.scalars(
+                select(Organization).where(Organization.id.in_(part))
+            )
+        }
+        stored = {key: loaded[record_id] for key, record_id in ids.items()}
+        return OrganizationRowContext(base.references, base.choice_lookups, session, stored)
 
     def check_row(self, values: dict[str, Any], report: Report, context: RowContext) -> None:
         # The organisation rules read the database and live with the operations, which
@@ -519,17 +531,17 @@ class OrganizationImport(KindImport):
         session = context.session
         record_values = dict(self.record_values(values, context))
         external_id = values.get("external_id") or ""
-        existing = self.load_existing(session, [external_id]).get(external_id)
-        organization = session.get(Organization, existing["id"]) if existing else None
+        organization = context.stored.get(external_id)
         for key, message in organization_problems(session, record_values, organization).items():
             report(key, message)
-        for name in (values.get("name_ja"), values.get("name_en")):
+        for column in ("name_ja", "name_en"):
+            name = values.get(column)
             if not name:
                 continue
             other = context.names_in_file.setdefault(name.strip().lower(), external_id)
             if other != external_id:
                 report(
-                    "name_ja",
+                    column,
                     _(
                         "The same name is on the row of %(external_id)s in this file.",
                         external_id=other,
