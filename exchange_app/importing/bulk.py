@@ -44,6 +44,16 @@ class RowPlan:
     record_id: int | None = None
     version: int | None = None
     changed: list[str] = field(default_factory=list)
+    # Reference columns naming a record the import will create: column -> the name.
+    new_references: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NewReference:
+    """A record a row names that does not exist yet: what is known of it, to create it."""
+
+    text: str
+    values: dict[str, Any]
 
 
 @dataclass
@@ -61,6 +71,7 @@ class RowContext:
 
     references: dict[str, ReferenceLookup]
     choice_lookups: dict[str, dict[str, str]]
+    session: Session | None = None
 
 
 def resolve_external_ids(
@@ -190,14 +201,16 @@ class KindImport:
             for item in self.fields
             if item.vocabulary is not None
         }
-        return RowContext(references, choice_lookups)
+        return RowContext(references, choice_lookups, session)
 
     def record_values(self, values: dict[str, Any], context: RowContext) -> RecordValues:
         """A row's values keyed by field, with the details of the records it references."""
         result = RecordValues({self.by_column[c].key: v for c, v in values.items()})
         for column, lookup in context.references.items():
             record_id = values.get(column)
-            if record_id is not None:
+            if isinstance(record_id, NewReference):
+                result.details[self.by_column[column].key] = record_id.values
+            elif record_id is not None:
                 result.details[self.by_column[column].key] = lookup.details.get(record_id, {})
         return result
 
@@ -210,6 +223,23 @@ class KindImport:
         for key, messages in self.kind.check(self.record_values(values, context)).items():
             for message in messages:
                 report(columns.get(key), message)
+
+    def new_reference_values(
+        self, column: str, text: str, values: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """What is known, from its row, of a record named in ``column`` that does not exist
+        yet; None when the import cannot create it (it must be registered first)."""
+        return None
+
+    def new_reference_label(self, column: str, text: str, values: dict[str, Any]) -> str:
+        """A record the import will create, as the preview and the command list it."""
+        return text
+
+    def create_reference(
+        self, session: Session, column: str, values: dict[str, Any], user_id: int | None
+    ) -> int:
+        """Create a record ``new_reference_values`` described; its id."""
+        raise NotImplementedError(column)
 
     def prepare_row(self, values: dict[str, Any]) -> None:
         """Fill what a blank cell means before the checks (a default)."""

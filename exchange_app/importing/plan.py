@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from exchange_app.countries import country_code
-from exchange_app.importing.bulk import KindImport, RowContext, RowPlan
+from exchange_app.importing.bulk import KindImport, NewReference, RowContext, RowPlan
 from exchange_app.importing.columns import header_key, header_map
 from exchange_app.importing.limits import UploadLimits
 from exchange_app.importing.normalise import (
@@ -89,6 +89,11 @@ class ImportPlan:
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # Records the rows name that do not exist yet and the import will create, in the
+    # order first named: {"column", "name", "values", "label", "lines"}.
+    new_records: list[dict[str, Any]] = field(default_factory=list)
+    # Unknown records the import could have created, had it been asked to.
+    creatable_unknowns: int = 0
 
     @property
     def ok(self) -> bool:
@@ -103,6 +108,14 @@ class ImportPlan:
 
 class ImportRefused(Exception):
     """Raised by ``apply_plan`` for a plan with problems: nothing was written."""
+
+
+class UnknownReference(ValueProblem):
+    """A cell names a record that does not exist (the import may offer to create it)."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
 
 
 def _allowed_text(item: Field) -> str:
@@ -149,7 +162,7 @@ def parse_cell(item: Field, column: str, raw: Any, context: RowContext) -> Any:
         key = text if item.reference.external_id_prefix is not None else lookup_key(text)
         found = lookup.by_name.get(key)
         if found is None:
-            raise ValueProblem(item.reference.unknown_message(text))
+            raise UnknownReference(item.reference.unknown_message(text), text)
         return found
     raise AssertionError(item.type)
 
@@ -163,11 +176,14 @@ def plan_import(
     *,
     limits: UploadLimits | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    create_missing: bool = False,
 ) -> ImportPlan:
     """Check a whole file and say what importing it would do. Writes nothing.
 
     ``progress(done, total)`` hears the rows read (total None) and then the rows checked;
-    it may raise to stop the check (a job over its time budget).
+    it may raise to stop the check (a job over its time budget). ``create_missing``: a
+    record the rows name that does not exist is to be created where the kind knows how
+    (listed in ``new_records``) instead of being a problem.
     """
     plan = ImportPlan(kind=kind.key, filename=filename)
     tick = (lambda rows: progress(rows, None)) if progress else None
@@ -176,7 +192,7 @@ def plan_import(
     except FileProblem as error:
         plan.problems.append(Problem(None, None, None, str(error)))
         return plan
-    plan_table(session, kind, table, plan, progress=progress)
+    plan_table(session, kind, table, plan, progress=progress, create_missing=create_missing)
     return plan
 
 
@@ -189,6 +205,7 @@ def plan_table(
     progress: Callable[[int, int | None], None] | None = None,
     unknown_columns_refused: bool = False,
     empty_allowed: bool = False,
+    create_missing: bool = False,
 ) -> None:
     """Check the rows of a table already read into ``plan`` (see ``plan_import``).
 
@@ -213,11 +230,13 @@ def plan_table(
     context = kind.context(session, raw_rows)
     headers = {key: table.headers[i] for key, i in positions.items()}
     columns = kind.by_column
+    new_records: dict[tuple[str, str], dict[str, Any]] = {}
     for checked, (line, raw) in enumerate(raw_rows):
         if progress and checked % PROGRESS_EVERY == 0:
             progress(checked, len(raw_rows))
         values: dict[str, Any] = {}
         row_problems: list[Problem] = []
+        unknown: dict[str, tuple[str, str]] = {}  # column -> (the name, the problem)
 
         def report(
             column: str | None,
@@ -251,14 +270,25 @@ def plan_table(
                 values[key] = parse_cell(column, key, cell, context)
             except ValueProblem as error:
                 shown = clean_text(cell) if not isinstance(cell, str) else cell.strip()
-                report(
-                    key,
+                message = (
                     _("%(problem)s (found: %(value)s)", problem=str(error), value=shown)
                     if shown
-                    else str(error),
+                    else str(error)
                 )
                 values[key] = None
+                if isinstance(error, UnknownReference):
+                    # Whether it can be created depends on the row's other cells.
+                    unknown[key] = (error.text, message)
+                else:
+                    report(key, message)
                 continue
+        for key, (name, message) in unknown.items():
+            known = kind.new_reference_values(key, name, values)
+            if known is not None and create_missing:
+                values[key] = NewReference(name, known)
+                continue
+            plan.creatable_unknowns += known is not None
+            report(key, message)
         kind.prepare_row(values)
         # The declaration's checks; a column already reported is not reported twice.
         failed = {p.column for p in row_problems}
@@ -273,6 +303,7 @@ def plan_table(
                 report(column, message)
 
         kind.check_row(values, report_rule, context)
+        new_references = _new_references(kind, line, values, new_records, report)
         plan.problems.extend(row_problems)
         plan.rows.append(
             RowPlan(
@@ -281,13 +312,56 @@ def plan_table(
                 key=kind.key_text(values, raw),
                 label=kind.label_text(values, raw),
                 values=values,
+                new_references=new_references,
             )
         )
+    plan.new_records = list(new_records.values())
 
     _classify(session, kind, plan)
     plan.problems.sort(key=lambda p: p.line or 0)
     if progress:
         progress(len(raw_rows), len(raw_rows))
+
+
+def _new_references(
+    kind: KindImport,
+    line: int,
+    values: dict[str, Any],
+    new_records: dict[tuple[str, str], dict[str, Any]],
+    report: Callable[[str | None, str], None],
+) -> dict[str, str]:
+    """Take the records to create out of a row's values into ``new_records`` (one per name)."""
+    found: dict[str, str] = {}
+    for column, value in list(values.items()):
+        if not isinstance(value, NewReference):
+            continue
+        values[column] = None
+        found[column] = value.text
+        record = new_records.setdefault(
+            (column, lookup_key(value.text)),
+            {
+                "column": column,
+                "name": value.text,
+                "values": value.values,
+                "label": kind.new_reference_label(column, value.text, value.values),
+                "lines": [],
+            },
+        )
+        if record["values"] != value.values:
+            report(
+                column,
+                _(
+                    "'%(name)s' is to be created from row %(row)s as %(first)s, and this "
+                    "row would make it %(other)s: register it first.",
+                    name=value.text,
+                    row=record["lines"][0],
+                    first=record["label"],
+                    other=kind.new_reference_label(column, value.text, value.values),
+                ),
+            )
+            continue
+        record["lines"].append(line)
+    return found
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -387,9 +461,25 @@ def _classify(session: Session, kind: KindImport, plan: ImportPlan) -> None:
         row.changed = [
             key
             for key in kind.compared_columns
-            if _comparable(row.values.get(key)) != _comparable(current["values"].get(key))
+            if key in row.new_references
+            or _comparable(row.values.get(key)) != _comparable(current["values"].get(key))
         ]
         row.action = "update" if row.changed else "unchanged"
+
+
+def _create_new_records(
+    session: Session, kind: KindImport, plan: ImportPlan, user_id: int | None
+) -> dict[tuple[str, str], int]:
+    """Create the records the plan's rows name that do not exist yet; their ids by name."""
+    created = {
+        (record["column"], lookup_key(record["name"])): kind.create_reference(
+            session, record["column"], record["values"], user_id
+        )
+        for record in plan.new_records
+    }
+    if created:
+        session.flush()
+    return created
 
 
 def _comparable(value: Any) -> Any:
@@ -416,6 +506,10 @@ def apply_plan(
         raise ImportRefused(plan.problems[0].text() if plan.problems else plan.kind)
     creates = [row for row in plan.rows if row.action == "create"]
     updates = [row for row in plan.rows if row.action == "update"]
+    referenced = _create_new_records(session, kind, plan, user_id)
+    for row in (*creates, *updates):
+        for column, name in row.new_references.items():
+            row.values[column] = referenced[(column, lookup_key(name))]
     created_ids = kind.insert(session, creates, user_id) if creates else []
     if progress:
         progress(len(creates), len(creates) + len(updates))
@@ -431,7 +525,12 @@ def apply_plan(
             f"{plan.filename}: {counts['create']} created, {counts['update']} updated, "
             f"{counts['unchanged']} unchanged"
         ),
-        changes={"file": plan.filename, "created": created_ids, "updated": updated_ids},
+        changes={
+            "file": plan.filename,
+            "created": created_ids,
+            "updated": updated_ids,
+            **({"referenced_created": sorted(referenced.values())} if referenced else {}),
+        },
         user_id=user_id,
     )
     session.flush()

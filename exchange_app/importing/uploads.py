@@ -142,6 +142,8 @@ def plan_bytes(plan: ImportPlan) -> bytes:
         "rows": [row.__dict__ for row in plan.rows],
         "problems": [problem.__dict__ for problem in plan.problems],
         "warnings": [warning.__dict__ for warning in plan.warnings],
+        "new_records": plan.new_records,
+        "creatable_unknowns": plan.creatable_unknowns,
     }
     return zlib.compress(json.dumps(data, default=_encode, ensure_ascii=False).encode(), 6)
 
@@ -155,6 +157,8 @@ def plan_from_bytes(content: bytes) -> ImportPlan:
         rows=[RowPlan(**row) for row in data["rows"]],
         problems=[Problem(**problem) for problem in data["problems"]],
         warnings=[Problem(**warning) for warning in data["warnings"]],
+        new_records=data.get("new_records", []),
+        creatable_unknowns=data.get("creatable_unknowns", 0),
     )
 
 

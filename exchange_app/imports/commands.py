@@ -34,7 +34,12 @@ WHOLE_OFFICE = "all"
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
-def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create the organisations the rows name that are not registered yet (listed).",
+)
+def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missing: bool) -> None:
     """Import FILE (.xlsx or .csv) as KIND; a wrong row: errors printed, nothing written, exit 1.
 
     KIND ``all`` reads a whole-office workbook (``flask export all``): every sheet in
@@ -50,9 +55,14 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
     session = get_session() if dry_run else write_session()
     with force_locale(lang):
         import_kind = get_kind(kind)
-        plan = plan_import(session, import_kind, os.path.basename(file), content)
+        plan = plan_import(
+            session, import_kind, os.path.basename(file), content, create_missing=create_missing
+        )
         for warning in plan.warnings:
             click.echo(f"warning: {warning.text()}", err=True)
+        for record in plan.new_records:
+            lines = ", ".join(str(line) for line in record["lines"])
+            click.echo(f"to create: {record['label']} (rows {lines})")
         counts = plan.counts
         summary = (
             f"{counts['create']} to create, {counts['update']} to update, "
@@ -64,6 +74,12 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
             click.echo(
                 f"{len(plan.problems)} problem(s); nothing was written. ({summary})", err=True
             )
+            if plan.creatable_unknowns:
+                click.echo(
+                    f"{plan.creatable_unknowns} of them name what is not registered yet: "
+                    "--create-missing creates it with the import.",
+                    err=True,
+                )
             sys.exit(1)
         if dry_run:
             click.echo(f"dry run: {summary}; nothing was written.")
@@ -72,7 +88,8 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
         session.commit()
     click.echo(
         f"imported {file}: {len(result['created'])} created, {len(result['updated'])} updated, "
-        f"{counts['unchanged']} unchanged."
+        f"{counts['unchanged']} unchanged"
+        + (f"; {len(plan.new_records)} referenced record(s) created." if plan.new_records else ".")
     )
 
 

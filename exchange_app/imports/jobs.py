@@ -35,6 +35,9 @@ def _plan(context: JobContext, stored: uploads.StoredUpload) -> Any:
         stored.content,
         limits=UploadLimits.from_config(context.app.config),
         progress=context.progress,
+        # The preview lists the records the file names that do not exist yet, and
+        # confirming the import creates them with it.
+        create_missing=True,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -67,6 +68,10 @@ def preview_values(
         for item in kind.fields:
             column = kind.column(item)
             value = row.values.get(column)
+            if column in row.new_references:
+                name = _short(row.new_references[column])
+                shown.append((column_label(item, language), _("%(name)s (new)", name=name)))
+                continue
             if column in SHOWN_APART or value in (None, "", []):
                 continue
             text = describe(item, value, names.get(column))

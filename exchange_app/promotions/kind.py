@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.delegations.kind import LEADING_PROJECT
-from exchange_app.importing.bulk import KindImport, Report, RowContext, chunks
+from exchange_app.importing.bulk import KindImport, NewReference, Report, RowContext, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
@@ -494,7 +494,6 @@ ORGANIZATIONS = RecordKind(
 class OrganizationRowContext(RowContext):
     """An organisation file's lookups, and the names its rows have used so far."""
 
-    session: Session | None = None
     # The stored organisations the file's external ids name, loaded once for the file.
     stored: dict[str, Organization] = field(default_factory=dict)
     names_in_file: dict[str, str] = field(default_factory=dict)
@@ -560,7 +559,42 @@ ORGANIZATION_IMPORT = OrganizationImport(ORGANIZATIONS)
 
 
 class PromotionImport(KindImport):
-    """Promotions in bulk; a blank ``counts_toward_3b`` means the promotion counts."""
+    """Promotions in bulk; a blank ``counts_toward_3b`` means the promotion counts.
+
+    An organisation not registered yet can be created by the import, of the kind its
+    row's channel needs (an embassy for the channel "embassy or consulate"), when the
+    user asks for it (the wizard shows it in the preview; ``--create-missing``).
+    """
+
+    def new_reference_values(
+        self, column: str, text: str, values: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        kind = ORGANIZATION_KIND_FOR_CHANNEL.get(values.get("channel") or "")
+        if column != "organization" or kind is None:
+            return None
+        # The file names it in one language: that name stands in both until edited.
+        return {"name_ja": text, "name_en": text, "kind": str(kind)}
+
+    def new_reference_label(self, column: str, text: str, values: dict[str, Any]) -> str:
+        return f"{text} ({OrganizationKind.label_of(values['kind'])})"
+
+    def create_reference(
+        self, session: Session, column: str, values: dict[str, Any], user_id: int | None
+    ) -> int:
+        # The operations import this module: imported here, like the organisation rules.
+        from exchange_app.promotions.operations import create_organization
+
+        return create_organization(session, values, user_id).id
+
+    def check_row(self, values: dict[str, Any], report: Report, context: RowContext) -> None:
+        new = values.get("organization")
+        if isinstance(new, NewReference):
+            from exchange_app.promotions.operations import organization_problems
+
+            assert context.session is not None
+            for message in organization_problems(context.session, new.values).values():
+                report("organization", message)
+        super().check_row(values, report, context)
 
     def prepare_row(self, values: dict[str, Any]) -> None:
         if values.get("counts_toward_3b") is None:

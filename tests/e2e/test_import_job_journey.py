@@ -203,3 +203,56 @@ def test_an_administrator_writes_the_whole_office_workbook(job_server, browser, 
         if consumer is not None:
             consumer.stop(graceful=True)
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_organisations_not_registered_are_shown_before_they_are_created(
+    job_server, browser, lang
+) -> None:
+    """Promotions naming an unknown organisation: the preview lists it; confirming creates it."""
+    from flask_babel import force_locale, gettext
+    from sqlalchemy import select
+
+    from exchange_app.models import Organization
+    from tests.test_import_creates_missing import HEADERS
+
+    def tr(msgid: str, **values: object) -> str:
+        with job_server.app.test_request_context(), force_locale(lang):
+            return gettext(msgid, **values)
+
+    name = f"在日タイ大使館 {lang}"
+    rows = [
+        [f"E2E-PR-{lang}-{n}", "2024-05-01", f"タイでの発信 {n}", "embassy_consulate", name,
+         "food", "event"]
+        for n in range(2)
+    ]
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    huey = jobs.queue_of(job_server.app).huey
+    consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False)
+    consumer.start()
+    try:
+        sign_in(page, job_server, EMAIL, lang)
+        page.goto(f"{job_server.url}/imports/")
+        page.locator("select[name=kind]").select_option("promotions")
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "promotions.csv", "mimeType": "text/csv",
+                    "buffer": csv_bytes(HEADERS, rows, "utf-8-sig")}]
+        )
+        page.locator("#submit").click()
+        page.get_by_role("heading", name=tr("Check the import")).wait_for(timeout=60000)
+        heading = tr("%(count)s not registered yet: created with the import", count=1)
+        page.get_by_role("heading", name=heading).wait_for()
+        assert name in page.locator("#new-records").inner_text()
+        assert axe_violations(page) == []
+        named = select(Organization).where(Organization.name_ja == name)
+        with job_server.session() as session:
+            assert session.scalars(named).all() == []
+        page.get_by_role("button", name=tr("Import all rows")).click()
+        page.locator("#job-done").wait_for(timeout=60000)
+        with job_server.session() as session:
+            assert session.scalars(named).one().kind == "embassy_consulate"
+    finally:
+        consumer.stop(graceful=True)
+        context.close()
