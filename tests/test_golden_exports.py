@@ -412,12 +412,24 @@ def signed_in(site: GoldenSite) -> Iterator[FlaskClient]:
 
 # --- the exports -----------------------------------------------------------------------------
 
-IMPORT_KINDS = ("delegations", "youth-programs", "participants", "organizations", "promotions")
+IMPORT_KINDS = (
+    "delegations",
+    "delegation-members",
+    "courtesy-calls",
+    "gifts",
+    "youth-programs",
+    "participants",
+    "organizations",
+    "promotions",
+)
 # The entity of the records each import kind exports, and the programme its rows point at.
 IMPORT_IDS = {
     "delegations": (("external_id", "delegation"),),
     "youth-programs": (("external_id", "youth_program"),),
     "participants": (("program_external_id", "youth_program"),),
+    "delegation-members": (("delegation_external_id", "delegation"),),
+    "courtesy-calls": (("delegation_external_id", "delegation"),),
+    "gifts": (("delegation_external_id", "delegation"),),
     "organizations": (("external_id", "organization"),),
     "promotions": (("external_id", "promotion"),),
 }

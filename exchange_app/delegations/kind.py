@@ -14,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from exchange_app.importing.bulk import KindImport, RowPlan, chunks
+from exchange_app.importing.bulk import KindImport, Report, RowContext, RowPlan, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
     external_id_field,
 )
+from exchange_app.importing.rows import RowsImport
 from exchange_app.models import (
     CourtesyCall,
     Delegation,
@@ -67,9 +68,27 @@ MEMBERS = RowKind(
             required=True,
             max_length=100,
             required_message=_l("Enter the member's name."),
+            import_column=ImportColumn(
+                "name", ("氏名", "名前"), "団員の氏名。", "The member's full name.", "王 明"
+            ),
         ),
-        Field("organization", FieldType.TEXT, _l("Organisation"), max_length=200),
-        Field("title", FieldType.TEXT, _l("Job title"), max_length=100),
+        Field(
+            "organization",
+            FieldType.TEXT,
+            _l("Organisation"),
+            max_length=200,
+            import_column=ImportColumn(
+                "organization", ("所属", "所属機関"), "所属（任意）。", "Organisation.",
+                "桂林市人民政府",
+            ),
+        ),
+        Field(
+            "title",
+            FieldType.TEXT,
+            _l("Job title"),
+            max_length=100,
+            import_column=ImportColumn("title", ("役職", "肩書"), "役職（任意）。", "Job title.", "副市長"),
+        ),
     ),
     not_declared=frozenset({"id", "delegation_id", "position"}),
     export_line=lambda m: _joined([m.name, _joined([m.organization, m.title])], "　"),
@@ -88,9 +107,23 @@ COURTESY_CALLS = RowKind(
             required=True,
             max_length=200,
             required_message=_l("Enter who was visited."),
+            import_column=ImportColumn(
+                "visited", ("表敬先", "訪問先"), "表敬訪問の相手。", "Who was visited.", "熊本市長"
+            ),
         ),
-        Field("visited_on", FieldType.DATE, _l("Date")),
-        Field("notes", FieldType.TEXT, _l("Notes"), max_length=2000),
+        Field(
+            "visited_on",
+            FieldType.DATE,
+            _l("Date"),
+            import_column=ImportColumn("date", ("日付", "表敬日"), DATE_NOTE_JA, DATE_NOTE_EN),
+        ),
+        Field(
+            "notes",
+            FieldType.TEXT,
+            _l("Notes"),
+            max_length=2000,
+            import_column=ImportColumn("notes", ("備考", "メモ"), "備考（任意）。", "Notes.", ""),
+        ),
     ),
     not_declared=frozenset({"id", "delegation_id", "position"}),
     export_line=lambda c: _joined([c.visited_on.isoformat() if c.visited_on else None, c.visited]),
@@ -108,6 +141,10 @@ GIFTS = RowKind(
             _l("Given or received"),
             required=True,
             vocabulary=GiftDirection,
+            import_column=ImportColumn(
+                "direction", ("贈呈・受領", "区分"), "贈呈したか受領したか。",
+                "Given or received.", "given",
+            ),
         ),
         Field(
             "description",
@@ -116,9 +153,26 @@ GIFTS = RowKind(
             required=True,
             max_length=500,
             required_message=_l("Describe the gift."),
+            import_column=ImportColumn(
+                "description", ("品名", "贈呈品"), "品名。", "The gift.", "肥後象嵌の文鎮"
+            ),
         ),
-        Field("counterpart", FieldType.TEXT, _l("Giver or recipient"), max_length=200),
-        Field("given_on", FieldType.DATE, _l("Date")),
+        Field(
+            "counterpart",
+            FieldType.TEXT,
+            _l("Giver or recipient"),
+            max_length=200,
+            import_column=ImportColumn(
+                "counterpart", ("相手", "贈呈先・贈呈者"), "贈った相手・贈ってくれた相手（任意）。",
+                "Giver or recipient.", "桂林市長",
+            ),
+        ),
+        Field(
+            "given_on",
+            FieldType.DATE,
+            _l("Date"),
+            import_column=ImportColumn("date", ("日付", "贈呈日"), DATE_NOTE_JA, DATE_NOTE_EN),
+        ),
     ),
     not_content=frozenset({"direction"}),
     not_declared=frozenset({"id", "delegation_id", "position"}),
@@ -394,3 +448,80 @@ class DelegationImport(KindImport):
 
 
 DELEGATION_IMPORT = DelegationImport(DELEGATIONS)
+
+DELEGATION = Reference(
+    model=Delegation,
+    external_id_prefix="delegation",
+    details=("member_count",),
+    export_name="external_id",
+    type_note=("訪問団の管理番号", "delegation external_id"),
+    unknown_message=lambda value: _(
+        "no delegation has the external_id '%(value)s': import the delegations first",
+        value=value,
+    ),
+)
+
+
+def _rows_kind(rows: RowKind, key: str, label: Any) -> RecordKind:
+    """A delegation's child rows as a kind of their own, for files: its delegation, then
+    the rows' own fields as the form declares them."""
+    return RecordKind(
+        key=key,
+        entity_type=EntityType.DELEGATION,
+        model=rows.model,
+        label=label,
+        fields=(
+            Field(
+                "delegation_id",
+                FieldType.REFERENCE,
+                _l("Delegation"),
+                required=True,
+                reference=DELEGATION,
+                in_form=False,
+                import_column=ImportColumn(
+                    "delegation_external_id",
+                    ("訪問団管理番号", "訪問団番号"),
+                    "訪問団の管理番号（訪問団の external_id）。先に訪問団を取り込むこと。"
+                    "同じ訪問団の行は上から順に1件目、2件目…として登録・更新されます。",
+                    "The external_id of the delegation; import the delegations first. A "
+                    "delegation's rows are its first, second, ... in the order of the file.",
+                    "GL-2024-01",
+                    structured=True,
+                ),
+            ),
+            *rows.fields,
+        ),
+        not_declared=rows.not_declared - {"delegation_id"},
+    )
+
+
+class DelegationRowsImport(RowsImport):
+    """A delegation's members, courtesy calls or gifts, in the delegations' order."""
+
+    def parent_order(self, parent_table: Any) -> list[Any]:
+        return [parent_table.c.start_date]
+
+
+class DelegationMembersImport(DelegationRowsImport):
+    """Members, no more than the delegation's number of people (the form's rule)."""
+
+    def check_count(
+        self, values: dict[str, Any], rows: int, report: Report, context: RowContext
+    ) -> None:
+        details = context.references[self.parent_column].details.get(
+            values[self.parent_column], {}
+        )
+        counted = RecordValues(
+            {"members": [None] * rows, "member_count": details.get("member_count")}
+        )
+        for _key, message in members_within_count(counted):
+            report(self.parent_column, message)
+
+
+DELEGATION_MEMBER_IMPORT = DelegationMembersImport(
+    _rows_kind(MEMBERS, "delegation-members", _l("Delegation members")), "delegation_id"
+)
+COURTESY_CALL_IMPORT = DelegationRowsImport(
+    _rows_kind(COURTESY_CALLS, "courtesy-calls", _l("Courtesy calls")), "delegation_id"
+)
+GIFT_IMPORT = DelegationRowsImport(_rows_kind(GIFTS, "gifts", _l("Gifts")), "delegation_id")

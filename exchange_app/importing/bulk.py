@@ -205,7 +205,9 @@ class KindImport:
 
     def record_values(self, values: dict[str, Any], context: RowContext) -> RecordValues:
         """A row's values keyed by field, with the details of the records it references."""
-        result = RecordValues({self.by_column[c].key: v for c, v in values.items()})
+        result = RecordValues(
+            {self.by_column[c].key: v for c, v in values.items() if c in self.by_column}
+        )
         for column, lookup in context.references.items():
             record_id = values.get(column)
             if isinstance(record_id, NewReference):
