@@ -446,3 +446,23 @@ def test_written_workbooks_are_forgotten_after_hours_and_by_the_retention_purge(
     assert kept() == ["new"]
     uploads.discard_all(db)
     assert kept() == []
+
+
+def test_the_limits_hold_for_each_sheet_and_name_it(office) -> None:
+    from exchange_app.importing.limits import UploadLimits
+
+    content, exported = office_workbook(office)
+    headers, *rows = exported["delegations"]
+    three = [list(rows[0]) for _n in range(3)]
+    for n, row in enumerate(three):
+        row[headers.index("external_id")] = f"D-{n + 10}"
+    content, _ = office_workbook(office, {"delegations": (headers, [*rows, *three])})
+    limits = UploadLimits(max_bytes=10**7, max_unpacked_bytes=10**7, max_rows=3, max_columns=50)
+    result = workbook.import_workbook(office, "office.xlsx", content, limits=limits)
+    assert [problem.text() for problem in result.problems] == [
+        "シート delegations: ファイルの行数が 3 行を超えています。取り込めるのは 3 行までです。"
+        "ファイルを分けてください。"
+    ]
+    # Another sheet of three rows alone is within the limit: it is each sheet's.
+    limits = UploadLimits(max_bytes=10**7, max_unpacked_bytes=10**7, max_rows=4, max_columns=50)
+    assert workbook.import_workbook(office, "office.xlsx", content, limits=limits).ok

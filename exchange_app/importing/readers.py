@@ -24,6 +24,14 @@ class FileProblem(Exception):
     """The file as a whole cannot be read; the message says why, in plain language."""
 
 
+class SheetProblem(FileProblem):
+    """One sheet of a workbook cannot be read (too many rows, ...): says which."""
+
+    def __init__(self, sheet: str, message: str) -> None:
+        super().__init__(message)
+        self.sheet = sheet
+
+
 class Formula:
     """Stands for a cell that holds a formula: it is never evaluated nor kept."""
 
@@ -162,7 +170,8 @@ def read_xlsx_sheets(
 ) -> list[tuple[str, Table | None]]:
     """Every sheet of a workbook by title, in the workbook's order (None: a blank sheet).
 
-    The limits hold for the workbook as a whole: its rows are counted across sheets.
+    The limits hold for each sheet, as for a file of its own (a whole office's workbook
+    holds one sheet per kind).
     """
     limits = limits or current_limits()
     if content.startswith(OLE_MAGIC):
@@ -193,14 +202,18 @@ def read_xlsx_sheets(
             _("The workbook could not be read. Save it again from Excel and retry.")
         ) from error
     sheets: list[tuple[str, Table | None]] = []
-    rows_read = 0
     try:
         for sheet in workbook.worksheets[:1] if first_only else workbook.worksheets:
             table: Table | None = None
             for line, cells in enumerate(sheet.iter_rows(), start=1):
-                _check_row(limits, rows_read + (len(table.rows) + 1 if table else 0), len(cells))
+                try:
+                    _check_row(limits, len(table.rows) + 1 if table else 0, len(cells))
+                except FileProblem as problem:
+                    if first_only:
+                        raise
+                    raise SheetProblem(sheet.title, str(problem)) from problem
                 if tick and line % TICK_EVERY == 0:
-                    tick(rows_read + line)
+                    tick(line)
                 values = [_xlsx_value(cell) for cell in cells]
                 if table is None:
                     if not any(v not in (None, "") for v in values):
@@ -208,7 +221,6 @@ def read_xlsx_sheets(
                     table = Table(headers=["" if v is None else str(v) for v in values])
                     continue
                 table.rows.append((line, values))
-            rows_read += len(table.rows) if table else 0
             sheets.append((sheet.title, table))
     finally:
         workbook.close()

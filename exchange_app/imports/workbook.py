@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from exchange_app.importing import ImportPlan, KindImport, Problem, apply_plan
 from exchange_app.importing.limits import UploadLimits
 from exchange_app.importing.plan import plan_table
-from exchange_app.importing.readers import FileProblem, Table, read_xlsx_sheets
+from exchange_app.importing.readers import FileProblem, SheetProblem, Table, read_xlsx_sheets
 from exchange_app.importing.spreadsheets import export_table
 from exchange_app.imports.kinds import KINDS
 from exchange_app.services import exports
@@ -78,6 +78,9 @@ def import_workbook(
     result = WorkbookImport(filename=filename)
     try:
         sheets = read_xlsx_sheets(content, limits)
+    except SheetProblem as error:
+        result.problems.append(Problem(None, None, None, str(error), sheet=error.sheet))
+        return result
     except FileProblem as error:
         result.problems.append(Problem(None, None, None, str(error)))
         return result
