@@ -61,7 +61,7 @@ def test_any_wrong_row_prints_errors_exits_one_and_writes_nothing(app, db, tmp_p
 def test_unknown_kind_or_missing_file_is_a_usage_error(app, tmp_path) -> None:
     path = write(tmp_path, "xlsx", DELEGATION_HEADERS, ROWS)
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["import", "gifts", path]).exit_code == 2
+    assert runner.invoke(args=["import", "souvenirs", path]).exit_code == 2
     assert runner.invoke(args=["import", "delegations", str(tmp_path / "nope.xlsx")]).exit_code == 2
 
 
