@@ -48,6 +48,8 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missin
     with open(file, "rb") as handle:
         content = handle.read()
     if kind == WHOLE_OFFICE:
+        if create_missing:
+            raise click.UsageError("a whole-office workbook holds the organisations itself")
         with force_locale(lang):
             _import_workbook(file, content, dry_run)
         return
@@ -164,17 +166,11 @@ def export_command(
         _write_export(output, content, personal=include_personal)
         if include_personal:
             begin_write(session)
-            for personal in workbook.workbook_kinds(include_personal=True):
-                if personal.personal:
-                    audit.record(
-                        session,
-                        AuditAction.EXPORT,
-                        personal.entity_type,
-                        None,
-                        summary="whole-office workbook with personal data exported from the "
-                        "command line",
-                        changes={"format": "xlsx", "output": output, "sheet": personal.key},
-                    )
+            workbook.record_personal_export(
+                session,
+                "whole-office workbook with personal data exported from the command line",
+                output=output,
+            )
             session.commit()
         click.echo(f"wrote {output}")
         return

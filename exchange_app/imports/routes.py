@@ -32,7 +32,7 @@ from exchange_app.forms import choices_from
 from exchange_app.importing import uploads
 from exchange_app.importing.limits import current_limits
 from exchange_app.importing.spreadsheets import export_bytes, template_bytes
-from exchange_app.imports import bp
+from exchange_app.imports import bp, workbook
 from exchange_app.imports import jobs as import_jobs  # also registers the job handlers
 from exchange_app.imports import preview as row_preview
 from exchange_app.imports.forms import ConfirmForm, UploadForm, WorkbookExportForm
@@ -297,16 +297,9 @@ def workbook_export() -> Response:
     )
     if personal:
         log_personal_data_access(export="workbook")
-        for kind in allowed_kinds():
-            if kind.personal:
-                audit.record(
-                    session,
-                    AuditAction.EXPORT,
-                    kind.entity_type,
-                    None,
-                    summary="whole-office workbook with personal data",
-                    changes={"format": "xlsx", "job": job.id, "sheet": kind.key},
-                )
+        workbook.record_personal_export(
+            session, "whole-office workbook with personal data", job=job.id
+        )
     session.commit()
     jobs.start(job)
     return redirect(url_for("jobs.show", job_id=job.id), 303)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -20,7 +21,8 @@ from exchange_app.importing.plan import plan_table
 from exchange_app.importing.readers import FileProblem, SheetProblem, Table, read_xlsx_sheets
 from exchange_app.importing.spreadsheets import export_table
 from exchange_app.imports.kinds import KINDS
-from exchange_app.services import exports
+from exchange_app.services import audit, exports
+from exchange_app.vocab import AuditAction
 
 
 def workbook_kinds(include_personal: bool) -> list[KindImport]:
@@ -44,6 +46,20 @@ def export_workbook(
     if progress:
         progress(len(kinds), len(kinds) + 1)
     return exports.xlsx_workbook_bytes(sheets)
+
+
+def record_personal_export(session: Session, summary: str, **changes: Any) -> None:
+    """Audit a whole-office workbook asked for with personal data: one entry per such sheet."""
+    for kind in workbook_kinds(include_personal=True):
+        if kind.personal:
+            audit.record(
+                session,
+                AuditAction.EXPORT,
+                kind.entity_type,
+                None,
+                summary=summary,
+                changes={"format": "xlsx", **changes, "sheet": kind.key},
+            )
 
 
 @dataclass
