@@ -78,7 +78,8 @@ def main(base: str, email: str, password: str, page_number: int = 3) -> None:
             if lang == "ja":
                 page.goto(f"{base}/history/guilin?ordinal=50")
                 with page.expect_download(timeout=300_000) as info:
-                    page.click("[data-history-pdf]")
+                    # The link leads to the layout job's page, which downloads the PDF when done.
+                    page.click("a[href*='/history/guilin/pdf']")
                 with tempfile.TemporaryDirectory() as folder:
                     pdf = Path(folder) / "history.pdf"
                     info.value.save_as(pdf)
