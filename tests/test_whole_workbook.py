@@ -466,3 +466,15 @@ def test_the_limits_hold_for_each_sheet_and_name_it(office) -> None:
     # Another sheet of three rows alone is within the limit: it is each sheet's.
     limits = UploadLimits(max_bytes=10**7, max_unpacked_bytes=10**7, max_rows=4, max_columns=50)
     assert workbook.import_workbook(office, "office.xlsx", content, limits=limits).ok
+
+
+def test_the_workbook_job_counts_its_progress_in_steps_not_rows(client, auth, db) -> None:
+    from exchange_app import jobs
+    from exchange_app.vocab import JobKind
+
+    admin = auth.login("admin")
+    job = jobs.submit(db, JobKind.WORKBOOK_EXPORT, admin.id, "ja", personal=False)
+    job.status, job.progress_done, job.progress_total = "running", 2, 8
+    db.commit()
+    html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "8段階中 2段階" in html and "行中" not in html

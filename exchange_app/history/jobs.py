@@ -97,4 +97,5 @@ def _pdf_links(job: Job) -> JobLinks:
         ),
         back_label=_("Back to the history"),
         download_label=_("Download PDF"),
+        counts_rows=False,
     )

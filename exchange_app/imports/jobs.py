@@ -134,4 +134,5 @@ def _workbook_links(job: Job) -> JobLinks:
         back_url=url_for("imports.index"),
         back_label=_("Back to import / export"),
         download_label=_("Download the workbook"),
+        counts_rows=False,
     )

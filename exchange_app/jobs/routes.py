@@ -26,6 +26,8 @@ class JobLinks:
     # A result that is downloaded: the page links to it (labelled so) instead of
     # sending the browser there, which would download it again at each visit.
     download_label: str | None = None
+    # Whether the job's progress counts rows of a file (else steps: sheets, layout passes).
+    counts_rows: bool = True
 
 
 LINKS: dict[str, Callable[[Job], JobLinks]] = {}
