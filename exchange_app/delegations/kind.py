@@ -498,8 +498,8 @@ def _rows_kind(rows: RowKind, key: str, label: Any) -> RecordKind:
 class DelegationRowsImport(RowsImport):
     """A delegation's members, courtesy calls or gifts, in the delegations' order."""
 
-    def parent_order(self, parent_table: Any) -> list[Any]:
-        return [parent_table.c.start_date]
+    def parent_order(self) -> list[Any]:
+        return DELEGATION_IMPORT.export_order()
 
 
 class DelegationMembersImport(DelegationRowsImport):

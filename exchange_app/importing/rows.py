@@ -168,7 +168,7 @@ class RowsImport(KindImport):
         table = self.kind.model.__table__
         return [table.c.position, table.c.id]
 
-    def parent_order(self, parent_table: Any) -> list[Any]:
+    def parent_order(self) -> list[Any]:
         """How the parents are ordered in their own export (their rows follow that order)."""
         return []
 
@@ -178,7 +178,7 @@ class RowsImport(KindImport):
         statement = (
             self.record_select()
             .join(parent_table, parent_table.c.id == table.c[self.parent])
-            .order_by(*self.parent_order(parent_table), parent_table.c.id, *self.export_order())
+            .order_by(*self.parent_order(), parent_table.c.id, *self.export_order())
         )
         for row in session.execute(statement):
             yield self.values_from_record(row)
