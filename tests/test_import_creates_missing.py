@@ -105,3 +105,22 @@ def test_the_wizard_lists_them_in_the_preview_and_confirming_creates_them(
     assert count(db, Promotion) == 3
     new_names = Organization.name_ja.in_(["在日タイ大使館", "国連ハビタット福岡"])
     assert count(db, Organization, new_names) == 2
+
+
+def test_a_new_organisation_the_form_would_refuse_refuses_every_row_naming_it(
+    app, db, tmp_path
+) -> None:
+    long_name = "機" * 201
+    rows = [
+        [f"PR-{n}", "2024-05-01", f"発信{n}", "embassy_consulate", long_name, "food", "event"]
+        for n in range(2)
+    ]
+    path = write(tmp_path, "xlsx", HEADERS, rows)
+    result = app.test_cli_runner().invoke(
+        args=["import", "promotions", path, "--create-missing", "--lang", "en"]
+    )
+    assert result.exit_code == 1
+    refused = [line for line in result.output.splitlines() if "column organization:" in line]
+    assert [line.split(",")[0] for line in refused] == ["Row 2", "Row 3"], result.output
+    assert all("200" in line for line in refused), refused
+    assert count(db, Promotion) == 0

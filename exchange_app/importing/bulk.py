@@ -233,6 +233,13 @@ class KindImport:
         yet; None when the import cannot create it (it must be registered first)."""
         return None
 
+    def new_reference_problems(
+        self, session: Session, column: str, values: dict[str, Any]
+    ) -> list[str]:
+        """What is wrong with a record ``new_reference_values`` described (checked once per
+        record, however many rows name it)."""
+        return []
+
     def new_reference_label(self, column: str, text: str, values: dict[str, Any]) -> str:
         """A record the import will create, as the preview and the command list it."""
         return text

@@ -90,7 +90,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     # Records the rows name that do not exist yet and the import will create, in the
-    # order first named: {"column", "name", "values", "label", "lines"}.
+    # order first named: {"column", "name", "values", "label", "lines", "problems"}.
     new_records: list[dict[str, Any]] = field(default_factory=list)
     # Unknown records the import could have created, had it been asked to.
     creatable_unknowns: int = 0
@@ -303,7 +303,7 @@ def plan_table(
                 report(column, message)
 
         kind.check_row(values, report_rule, context)
-        new_references = _new_references(kind, line, values, new_records, report)
+        new_references = _new_references(session, kind, line, values, new_records, report)
         plan.problems.extend(row_problems)
         plan.rows.append(
             RowPlan(
@@ -324,29 +324,34 @@ def plan_table(
 
 
 def _new_references(
+    session: Session,
     kind: KindImport,
     line: int,
     values: dict[str, Any],
     new_records: dict[tuple[str, str], dict[str, Any]],
     report: Callable[[str | None, str], None],
 ) -> dict[str, str]:
-    """Take the records to create out of a row's values into ``new_records`` (one per name)."""
+    """Take the records to create out of a row's values into ``new_records`` (one per name,
+    checked when first named); every row naming one that cannot be created is refused."""
     found: dict[str, str] = {}
     for column, value in list(values.items()):
         if not isinstance(value, NewReference):
             continue
         values[column] = None
         found[column] = value.text
-        record = new_records.setdefault(
-            (column, lookup_key(value.text)),
-            {
+        key = (column, lookup_key(value.text))
+        if key not in new_records:
+            new_records[key] = {
                 "column": column,
                 "name": value.text,
                 "values": value.values,
                 "label": kind.new_reference_label(column, value.text, value.values),
                 "lines": [],
-            },
-        )
+                "problems": kind.new_reference_problems(session, column, value.values),
+            }
+        record = new_records[key]
+        for message in record["problems"]:
+            report(column, message)
         if record["values"] != value.values:
             report(
                 column,

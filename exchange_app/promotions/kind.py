@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.delegations.kind import LEADING_PROJECT
-from exchange_app.importing.bulk import KindImport, NewReference, Report, RowContext, chunks
+from exchange_app.importing.bulk import KindImport, Report, RowContext, chunks
 from exchange_app.importing.columns import (
     DATE_NOTE_EN,
     DATE_NOTE_JA,
@@ -586,15 +586,13 @@ class PromotionImport(KindImport):
 
         return create_organization(session, values, user_id).id
 
-    def check_row(self, values: dict[str, Any], report: Report, context: RowContext) -> None:
-        new = values.get("organization")
-        if isinstance(new, NewReference):
-            from exchange_app.promotions.operations import organization_problems
+    def new_reference_problems(
+        self, session: Session, column: str, values: dict[str, Any]
+    ) -> list[str]:
+        from exchange_app.promotions.operations import organization_problems
 
-            assert context.session is not None
-            for message in organization_problems(context.session, new.values).values():
-                report("organization", message)
-        super().check_row(values, report, context)
+        # The one name stands in both languages: a message for both is said once.
+        return list(dict.fromkeys(organization_problems(session, values).values()))
 
     def prepare_row(self, values: dict[str, Any]) -> None:
         if values.get("counts_toward_3b") is None:

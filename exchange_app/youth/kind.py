@@ -729,8 +729,7 @@ class ParticipantImport(KindImport):
     def export_order(self) -> list[Any]:
         # Programmes as their own export orders them: ids differ between installations,
         # so an order by programme id would not survive a move to another one.
-        programs = YouthProgram.__table__
-        return [programs.c.start_date, programs.c.id, Participant.__table__.c.id]
+        return [*YOUTH_PROGRAM_IMPORT.export_order(), Participant.__table__.c.id]
 
     def export_values(self, session: Session) -> Iterable[dict[str, Any]]:
         """Every participant not yet anonymised (an anonymised one has nothing to re-import)."""
