@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from exchange_app.youth import kind as youth
 from exchange_app.youth import operations, queries
+from exchange_app.youth.identity import Identity, Likeness, identity_of
 from tests.factories import make_participant, make_program
 
 
@@ -168,6 +169,17 @@ def test_matching_person_found_by_kana_and_birth_date(db: Session) -> None:
     known = make_participant(
         db, first, family_name_kana="ヤマダ", given_name_kana="ハナ", birth_date=date(2010, 1, 2)
     )
-    found = queries.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 2))
-    assert [person.id for person in found] == [known.person_id]
-    assert queries.matching_persons(db, "ヤマダ", "ハナ", date(2010, 1, 3)) == []
+    def looking_for(birth_date: date) -> Identity:
+        return identity_of(
+            {
+                "family_name": known.family_name,
+                "given_name": known.given_name,
+                "family_name_kana": "ヤマダ",
+                "given_name_kana": "ハナ",
+                "birth_date": birth_date,
+            }
+        )
+
+    found = queries.matching_persons(db, looking_for(date(2010, 1, 2)))
+    assert [(m.person.id, m.likeness) for m in found] == [(known.person_id, Likeness.SAME)]
+    assert queries.matching_persons(db, looking_for(date(2010, 1, 3))) == []

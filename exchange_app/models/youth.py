@@ -53,7 +53,7 @@ class YouthProgram(EditableRecord, Base):
 
 
 class YouthPerson(Base):
-    """One young person across programmes, matched on kana name and birth date.
+    """One young person across programmes (who is the same: ``youth.identity``).
 
     Holds no personal data of its own: it only links participations, so counts of
     unique persons survive the anonymisation of the participations.
@@ -85,7 +85,8 @@ class Participant(EditableRecord, Base):
             name="youth_selected_needs_consent",
         ),
         UniqueConstraint("program_id", "person_id"),
-        Index("ix_participants_kana_birth", "family_name_kana", "given_name_kana", "birth_date"),
+        # The same person is looked for among those born on the same day (youth.identity).
+        Index("ix_participants_birth_date", "birth_date"),
         # Counts of a programme's participations (5b, the counts by status and role) read
         # from the index alone.
         Index("ix_participants_program_counts", "program_id", "role", "status", "resident"),

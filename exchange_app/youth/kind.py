@@ -49,6 +49,13 @@ from exchange_app.vocab import (
     ParticipantStatus,
     YouthProgramKind,
 )
+from exchange_app.youth.identity import (
+    Identity,
+    Likeness,
+    identity_of,
+    identity_of_record,
+    likeness,
+)
 
 # --- values: kana, phone numbers, ages ------------------------------------------------------
 
@@ -112,15 +119,6 @@ def needs_consent(role: str | None, status: str | None, guardian_consent_on: dat
         and status in TRAVELLING_STATUSES
         and guardian_consent_on is None
     )
-
-
-def person_match_key(
-    family_name_kana: str | None, given_name_kana: str | None, birth_date: date | None
-) -> tuple[str, str, date] | None:
-    """The same young person across programmes: kana name (as stored) and birth date."""
-    if not (family_name_kana and given_name_kana and birth_date):
-        return None
-    return normalise_kana(family_name_kana), normalise_kana(given_name_kana), birth_date
 
 
 def normalised(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -372,19 +370,19 @@ PARTICIPANTS = RecordKind(
         ),
         _personal_text(
             "family_name_kana", _l("Family name (kana)"), 50,
-            required=True,
             import_column=ImportColumn(
                 "family_name_kana",
                 ("姓（カナ）", "姓(カナ)", "セイ", "姓フリガナ", "姓（ふりがな）"),
-                "姓のフリガナ（カナのみ）。",
-                "Family name in kana (kana only).",
+                "姓のフリガナ（カナのみ）。ひらがなでもカタカナでもよい。ない行は氏名と生年月日で"
+                "同じ人を探す。",
+                "Family name in kana (kana only; hiragana or katakana). Without it the same person "
+                "is looked for by name and birth date.",
                 "クマモト",
                 structured=True,
             ),
         ),
         _personal_text(
             "given_name_kana", _l("Given name (kana)"), 50,
-            required=True,
             import_column=ImportColumn(
                 "given_name_kana",
                 ("名（カナ）", "名(カナ)", "メイ", "名フリガナ", "名（ふりがな）"),
@@ -504,8 +502,8 @@ PARTICIPANTS = RecordKind(
         consent_date_not_future,
         consent_before_selection,
     ),
-    # person_id: the person across programmes, set when registering (matched on kana
-    # name and birth date), never typed. age_band: derived from the birth date and the
+    # person_id: the person across programmes, set when registering (youth.identity),
+    # never typed. age_band: derived from the birth date and the
     # programme's start, kept when the purge removes the birth date. anonymized_at: set
     # by the purge.
     not_declared=BOOKKEEPING | {"person_id", "age_band", "anonymized_at"},
@@ -603,7 +601,7 @@ class ParticipantImport(KindImport):
     """The people registered on youth programmes (personal data).
 
     A row stands for one person on one programme; the same young person on another
-    programme (same kana name and birth date) is linked to the same youth person.
+    programme (the same person by ``identity.likeness``) is linked to the same youth person.
     """
 
     key_column = "family_name"
@@ -612,19 +610,9 @@ class ParticipantImport(KindImport):
         values.update(normalised(values))
 
     @staticmethod
-    def identity(values: Mapping[str, Any]) -> Any:
-        """Who the row is: the person-matching key, else the written name and birth date."""
-        match = person_match_key(
-            values.get("family_name_kana"), values.get("given_name_kana"), values.get("birth_date")
-        )
-        if match is not None:
-            return ("kana", *match)
-        return (
-            "name",
-            values.get("family_name"),
-            values.get("given_name"),
-            values.get("birth_date"),
-        )
+    def identity(values: Mapping[str, Any]) -> Identity:
+        """Who the row is, as compared on one programme (the school may be a correction)."""
+        return dataclasses.replace(identity_of(values), school=None)
 
     def natural_key(self, values: dict[str, Any]) -> Any:
         return (values.get("program_external_id"), self.identity(values))
@@ -640,8 +628,13 @@ class ParticipantImport(KindImport):
         return super().record_select().add_columns(Participant.__table__.c.person_id)
 
     def load_existing(self, session: Session, keys: list[Any]) -> dict[Any, dict[str, Any]]:
+        """The participation each row stands for: the same person on the same programme.
+
+        A row that adds a reading, or changes the status or the school, finds the
+        participation it corrects (``likeness``), so importing it again updates that one.
+        """
         program_ids = sorted({key[0] for key in keys if key[0] is not None})
-        found: dict[Any, dict[str, Any]] = {}
+        stored: dict[int, list[tuple[Identity, dict[str, Any]]]] = {}
         table = Participant.__table__
         for part in chunks(program_ids):
             for row in session.execute(
@@ -650,10 +643,29 @@ class ParticipantImport(KindImport):
                 )
             ):
                 values = self.values_from_record(row)
-                found.setdefault(
-                    self.natural_key(values),
-                    {"id": row.id, "version": row.version, "values": values},
+                stored.setdefault(row.program_id, []).append(
+                    (
+                        self.identity(values),
+                        {"id": row.id, "version": row.version, "values": values},
+                    )
                 )
+        exact: dict[Any, dict[str, Any]] = {}
+        for program_id, records in stored.items():
+            for known, stored_record in records:
+                exact.setdefault((program_id, known), stored_record)
+        found: dict[Any, dict[str, Any]] = {}
+        for key in keys:
+            program_id, identity = key
+            record: dict[str, Any] | None = exact.get(key) or next(
+                (
+                    r
+                    for known, r in stored.get(program_id, [])
+                    if likeness(identity, known) is Likeness.SAME
+                ),
+                None,
+            )
+            if record is not None:
+                found[key] = record
         return found
 
     def record_columns(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -686,7 +698,7 @@ class ParticipantImport(KindImport):
     def insert(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
         persons = self._persons_for(session, rows)
         for row in rows:
-            row.values["_person_id"] = persons.get(self.identity(row.values))
+            row.values["_person_id"] = persons.get(identity_of(row.values))
         self._set_age_bands(session, rows)
         return super().insert(session, rows, user_id)
 
@@ -695,24 +707,45 @@ class ParticipantImport(KindImport):
         return super().update(session, rows, user_id)
 
     def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
-        """The youth person of each identity: an existing one (same kana and birth date), or new."""
-        identities = {self.identity(row.values) for row in rows}
-        wanted = {i for i in identities if i[0] == "kana"}
-        persons: dict[Any, int] = {}
-        births = sorted({i[3] for i in wanted})
+        """The youth person of each row's identity: one known to be the same, or a new one.
+
+        Only a person ``likeness`` calls the same is linked; one who may be the same is
+        not merged silently (a new person is made).
+        """
+        identities = {identity_of(row.values) for row in rows}
+        births = sorted({i.birth_date for i in identities if i.matchable and i.birth_date})
         table = Participant.__table__
+        known: dict[date, list[tuple[Identity, int]]] = {}
         for part in chunks(births):
             for row in session.execute(
-                select(
-                    table.c.family_name_kana,
-                    table.c.given_name_kana,
-                    table.c.birth_date,
-                    table.c.person_id,
-                ).where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
-            ):
-                match = person_match_key(row.family_name_kana, row.given_name_kana, row.birth_date)
-                if match is not None and ("kana", *match) in wanted:
-                    persons.setdefault(("kana", *match), row.person_id)
+                    select(
+                        table.c.family_name_kana,
+                        table.c.given_name_kana,
+                        table.c.family_name,
+                        table.c.given_name,
+                        table.c.birth_date,
+                        table.c.school,
+                        table.c.person_id,
+                    )
+                    .where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
+                    .order_by(table.c.id)
+                ):
+                known.setdefault(row.birth_date, []).append(
+                    (identity_of_record(row), row.person_id)
+                )
+        persons: dict[Any, int] = {}
+        for identity in identities:
+            born_same_day = known.get(identity.birth_date, []) if identity.birth_date else []
+            person_id = next(
+                (
+                    pid
+                    for other, pid in born_same_day
+                    if likeness(identity, other) is Likeness.SAME
+                ),
+                None,
+            )
+            if person_id is not None:
+                persons[identity] = person_id
         missing = [i for i in identities if i not in persons]
         now = utcnow()
         new_ids: list[int] = []

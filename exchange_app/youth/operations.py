@@ -25,6 +25,7 @@ from exchange_app.records.operations import RecordRefused
 from exchange_app.services import audit
 from exchange_app.vocab import AuditAction, EntityType, ParticipantStatus
 from exchange_app.youth import queries
+from exchange_app.youth.identity import identity_of
 from exchange_app.youth.kind import (
     PARTICIPANTS,
     YOUTH_PROGRAMS,
@@ -92,9 +93,9 @@ class AlreadyRegistered(RecordRefused):
 
 
 class PersonChoiceNeeded(Exception):
-    """A person with this kana name and birth date is known: is it the same person?"""
+    """A person who is, or may be, the one being registered is known: is it the same?"""
 
-    def __init__(self, matches: list[YouthPerson]) -> None:
+    def __init__(self, matches: list[queries.PersonMatch]) -> None:
         super().__init__(f"{len(matches)} matching persons")
         self.matches = matches
 
@@ -109,28 +110,19 @@ def person_to_link(
     """The known person a new registration stands for (None: a new person).
 
     ``person_choice`` is the user's answer: "" (not asked yet), "new", or a person's id.
-    Raises ``AlreadyRegistered`` when the person is on the programme already, and
-    ``PersonChoiceNeeded`` when a matching person is known and the user has not chosen.
+    Every match is offered, never linked silently. Raises ``AlreadyRegistered`` when the
+    person is on the programme already, and ``PersonChoiceNeeded`` when a person who is or
+    may be the same is known and the user has not chosen.
     """
-    values = normalised(values)
-    matches = queries.matching_persons(
-        session,
-        values.get("family_name_kana"),
-        values.get("given_name_kana"),
-        values.get("birth_date"),
-    )
+    identity = identity_of(normalised(values))
+    matches = queries.matching_persons(session, identity)
     person = None
     if person_choice.isdigit():
-        person = next((m for m in matches if m.id == int(person_choice)), None)
+        person = next((m.person for m in matches if m.person.id == int(person_choice)), None)
         if person is None:
             person_choice = ""  # an answer about someone else: ask again
     if queries.duplicate_on_program(
-        session,
-        program.id,
-        family_kana=values.get("family_name_kana"),
-        given_kana=values.get("given_name_kana"),
-        birth_date=values.get("birth_date"),
-        person_id=person.id if person else None,
+        session, program.id, identity, person_id=person.id if person else None
     ):
         raise AlreadyRegistered()
     if matches and person_choice == "":
@@ -168,9 +160,8 @@ def update_participant(
     if queries.duplicate_on_program(
         session,
         participant.program_id,
-        family_kana=values.get("family_name_kana"),
-        given_kana=values.get("given_name_kana"),
-        birth_date=values.get("birth_date"),
+        identity_of(values),
+        person_id=participant.person_id,
         exclude_id=participant.id,
     ):
         raise AlreadyRegistered()

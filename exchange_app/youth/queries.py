@@ -30,6 +30,7 @@ from exchange_app.vocab import (
     ParticipantStatus,
     YouthProgramKind,
 )
+from exchange_app.youth.identity import Identity, Likeness, identity_of_record, likeness
 
 # --- THE counts ---------------------------------------------------------------------------
 
@@ -323,51 +324,84 @@ def get_person(session: Session, person_id: int) -> YouthPerson | None:
     return person
 
 
-def matching_persons(
-    session: Session, family_kana: str | None, given_kana: str | None, birth_date: date | None
-) -> list[YouthPerson]:
-    """Persons already registered with this kana name and birth date, with their participations."""
-    if not family_kana or not given_kana or birth_date is None:
+@dataclass(frozen=True)
+class PersonMatch:
+    """A person already known who may be the one being registered, and how likely."""
+
+    person: YouthPerson
+    likeness: Likeness
+
+
+def _identities_born_on(
+    session: Session, birth_date: date, *conditions: ColumnElement[bool]
+) -> list[tuple[Any, Identity]]:
+    """The participations of people born on ``birth_date`` (and ``conditions``), with identities."""
+    rows = session.execute(
+        select(
+            Participant.id,
+            Participant.person_id,
+            Participant.family_name_kana,
+            Participant.given_name_kana,
+            Participant.family_name,
+            Participant.given_name,
+            Participant.birth_date,
+            Participant.school,
+        ).where(Participant.birth_date == birth_date, *conditions)
+    )
+    return [(row, identity_of_record(row)) for row in rows]
+
+
+def matching_persons(session: Session, identity: Identity) -> list[PersonMatch]:
+    """Persons already registered who are, or may be, ``identity`` (``likeness``).
+
+    The likeliest first; each with its participations and their programmes loaded.
+    """
+    if not identity.matchable or identity.birth_date is None:
         return []
-    person_ids = select(Participant.person_id).where(
-        Participant.family_name_kana == family_kana,
-        Participant.given_name_kana == given_kana,
-        Participant.birth_date == birth_date,
-        Participant.person_id.is_not(None),
+    best: dict[int, Likeness] = {}
+    for row, known in _identities_born_on(
+        session, identity.birth_date, Participant.person_id.is_not(None)
+    ):
+        found = likeness(identity, known)
+        if found is not None and best.get(row.person_id) is not Likeness.SAME:
+            best[row.person_id] = found
+    if not best:
+        return []
+    persons = session.scalars(
+        select(YouthPerson)
+        .options(selectinload(YouthPerson.participations).joinedload(Participant.program))
+        .where(YouthPerson.id.in_(sorted(best)))
     )
-    return list(
-        session.scalars(
-            select(YouthPerson)
-            .options(selectinload(YouthPerson.participations).joinedload(Participant.program))
-            .where(YouthPerson.id.in_(person_ids))
-            .order_by(YouthPerson.id)
-        )
-    )
+    matches = [PersonMatch(person, best[person.id]) for person in persons]
+    matches.sort(key=lambda m: (m.likeness is not Likeness.SAME, m.person.id))
+    return matches
 
 
 def duplicate_on_program(
     session: Session,
     program_id: int,
+    identity: Identity,
     *,
-    family_kana: str | None,
-    given_kana: str | None,
-    birth_date: date | None,
     person_id: int | None = None,
     exclude_id: int | None = None,
 ) -> bool:
-    """Whether the same person is already registered on this programme."""
-    same_person = and_(
-        Participant.family_name_kana == family_kana,
-        Participant.given_name_kana == given_kana,
-        Participant.birth_date == birth_date if birth_date else Participant.birth_date.is_(None),
-    )
-    conditions = [same_person]
-    if person_id is not None:
-        conditions.append(Participant.person_id == person_id)
-    statement = select(func.count()).where(Participant.program_id == program_id, or_(*conditions))
+    """Whether the same person is already registered on this programme.
+
+    The same person: the one chosen (``person_id``), or one ``likeness`` calls the same.
+    """
+    conditions: list[ColumnElement[bool]] = [Participant.program_id == program_id]
     if exclude_id is not None:
-        statement = statement.where(Participant.id != exclude_id)
-    return (session.scalar(statement) or 0) > 0
+        conditions.append(Participant.id != exclude_id)
+    if person_id is not None:
+        chosen = select(func.count()).where(*conditions, Participant.person_id == person_id)
+        if session.scalar(chosen):
+            return True
+    if not identity.matchable or identity.birth_date is None:
+        return False
+    return any(
+        likeness(identity, known) is Likeness.SAME
+        for _row, known in _identities_born_on(session, identity.birth_date, *conditions)
+    )
 
 
 # --- retention ------------------------------------------------------------------------------

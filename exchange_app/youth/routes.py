@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from exchange_app.auth.permissions import ADMINISTER, PERSONAL_DATA, WRITE_RECORDS, can, requires
 from exchange_app.db import begin_write, get_db, get_session
-from exchange_app.models import Participant, YouthPerson, YouthProgram
+from exchange_app.models import Participant, YouthProgram
 from exchange_app.records import filters as list_filters
 from exchange_app.records.history import change_history
 from exchange_app.records.views import (
@@ -227,7 +227,7 @@ def _render_participant_form(
     form: Any,
     program: YouthProgram,
     participant: Participant | None,
-    matches: list[YouthPerson] | None = None,
+    matches: list[queries.PersonMatch] | None = None,
     conflict: bool = False,
 ) -> str:
     return render_template(
@@ -249,7 +249,7 @@ def participant_new(program_id: int) -> Any:
     form = ParticipantForm(program=program)
     if not form.is_submitted():
         form.resident.data = True
-    matches: list[YouthPerson] = []
+    matches: list[queries.PersonMatch] = []
     if form.validate_on_submit():
         values = form.values()
         try:

@@ -1,0 +1,110 @@
+"""Who a participant is: the one comparison of young people across programmes and files.
+
+The registration form, the participants import and the person pages all call
+``identity_of`` and ``likeness``. Names are compared after NFKC normalisation, with
+hiragana read as katakana and spaces and middle dots left out; what was typed is stored
+as it was typed (``kind.normalised`` only tidies it).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import jaconv
+
+# Spaces of every width and the middle dots that separate names (・ ･ · ‧).
+_SEPARATORS = re.compile(r"[\s\u30fb\uff65\u00b7\u2027]+")
+
+
+def comparable_reading(*parts: str | None) -> str | None:
+    """A reading (フリガナ) as compared: full-width katakana, without spaces or dots."""
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", "".join(p or "" for p in parts)))
+    return jaconv.hira2kata(text) or None
+
+
+def comparable_text(*parts: str | None) -> str | None:
+    """A name or school as compared: NFKC, without spaces or dots (None when empty)."""
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", "".join(p or "" for p in parts)))
+    return text.casefold() or None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What tells one young person from another, in comparable form."""
+
+    reading: str | None
+    name: str | None
+    birth_date: date | None
+    school: str | None = None
+
+    @property
+    def matchable(self) -> bool:
+        """Whether this can be compared at all: a birth date, and a reading or a name."""
+        return self.birth_date is not None and bool(self.reading or self.name)
+
+    @property
+    def key(self) -> tuple[str, str | None, date | None]:
+        """The key of the same person: the reading and birth date, else the name and birth date."""
+        if self.reading:
+            return ("reading", self.reading, self.birth_date)
+        return ("name", self.name, self.birth_date)
+
+
+def identity_of(values: Mapping[str, Any]) -> Identity:
+    """The identity of a participant's values (a form's, an import row's or a record's)."""
+    return Identity(
+        reading=comparable_reading(values.get("family_name_kana"), values.get("given_name_kana")),
+        name=comparable_text(values.get("family_name"), values.get("given_name")),
+        birth_date=values.get("birth_date"),
+        school=comparable_text(values.get("school")),
+    )
+
+
+def identity_of_record(record: Any) -> Identity:
+    """The identity of a stored participant (a model or a row with the same attributes)."""
+    return identity_of(
+        {
+            key: getattr(record, key, None)
+            for key in (
+                "family_name_kana",
+                "given_name_kana",
+                "family_name",
+                "given_name",
+                "birth_date",
+                "school",
+            )
+        }
+    )
+
+
+class Likeness(enum.StrEnum):
+    """How sure a comparison is that two identities are one person."""
+
+    SAME = "same"  # the same reading (or, without one, name), birth date, name and school
+    POSSIBLE = "possible"  # the same birth date and reading or name, something else differs
+
+
+def likeness(a: Identity, b: Identity) -> Likeness | None:
+    """Whether ``a`` and ``b`` are the same person, possibly so, or not (None).
+
+    The same reading and birth date with a different name (kanji) or school is only
+    possibly the same person: someone must decide. Without a reading on either side,
+    the name and birth date decide.
+    """
+    if not (a.matchable and b.matchable) or a.birth_date != b.birth_date:
+        return None
+    schools_agree = not a.school or not b.school or a.school == b.school
+    if a.reading and b.reading:
+        if a.reading == b.reading:
+            return Likeness.SAME if a.name == b.name and schools_agree else Likeness.POSSIBLE
+        # Two readings of one written name: a typing slip, or two people.
+        return Likeness.POSSIBLE if a.name and a.name == b.name else None
+    if a.name and a.name == b.name:
+        return Likeness.SAME if schools_agree else Likeness.POSSIBLE
+    return None

@@ -1,0 +1,235 @@
+"""One young person, one record: the one comparison the form and the import both use."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from exchange_app.models import Participant, YouthPerson
+from exchange_app.youth import operations, queries
+from exchange_app.youth.identity import Likeness, identity_of, likeness
+from tests.factories import make_participant, make_program
+from tests.import_files import make_file
+from tests.test_imports import PARTICIPANT_HEADERS, add_program, plan_import, run_import
+
+BIRTH = date(2010, 4, 2)
+
+
+@pytest.fixture
+def ctx(app: Any) -> Any:
+    """A request context, as during an upload."""
+    with app.test_request_context():
+        yield
+
+
+def person(**values: Any) -> Any:
+    """An identity: 山田 優真 (ヤマダ ユウマ), born ``BIRTH``, unless told otherwise."""
+    base = {
+        "family_name": "山田",
+        "given_name": "優真",
+        "family_name_kana": "ヤマダ",
+        "given_name_kana": "ユウマ",
+        "birth_date": BIRTH,
+        "school": "熊本市立第一中学校",
+    }
+    return identity_of({**base, **values})
+
+
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [
+        ("やまだ", "ゆうま"),  # hiragana
+        ("ﾔﾏﾀﾞ", "ﾕｳﾏ"),  # half-width katakana
+        ("ヤマダ", "ユウ　マ"),  # a full-width space inside the reading
+        ("ヤマダ", "ユウ マ"),  # an ASCII space
+        ("ヤ・マダ", "ユウマ"),  # a middle dot
+        (" ヤマダ ", "ユウマ\t"),
+    ],
+    ids=["hiragana", "half-width", "full-width-space", "ascii-space", "middle-dot", "padding"],
+)
+def test_the_same_reading_however_it_was_typed(family: str, given: str) -> None:
+    assert likeness(person(), person(family_name_kana=family, given_name_kana=given)) is (
+        Likeness.SAME
+    )
+
+
+def test_a_different_birth_date_is_someone_else() -> None:
+    assert likeness(person(), person(birth_date=date(2010, 4, 3))) is None
+
+
+def test_a_different_reading_is_someone_else() -> None:
+    assert likeness(person(), person(given_name="祐介", given_name_kana="ユウスケ")) is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"given_name": "勇馬"}, {"school": "熊本市立第二中学校"}, {"given_name_kana": "ユウシン"}],
+    ids=["other-kanji", "other-school", "other-reading-same-kanji"],
+)
+def test_one_difference_is_only_possibly_the_same(values: dict[str, Any]) -> None:
+    assert likeness(person(), person(**values)) is Likeness.POSSIBLE
+
+
+def test_without_a_reading_the_name_and_birth_date_decide() -> None:
+    no_kana = {"family_name_kana": None, "given_name_kana": None}
+    assert likeness(person(**no_kana), person(**no_kana, family_name="山田 ")) is Likeness.SAME
+    assert likeness(person(**no_kana), person()) is Likeness.SAME
+    assert likeness(person(**no_kana), person(**no_kana, given_name="優")) is None
+
+
+def test_without_a_birth_date_nobody_is_matched() -> None:
+    unknown = person(birth_date=None)
+    assert not unknown.matchable
+    assert likeness(unknown, unknown) is None
+
+
+def _form_values(**values: Any) -> dict[str, Any]:
+    return {
+        "family_name": "山田",
+        "given_name": "優真",
+        "family_name_kana": "やまだ",
+        "given_name_kana": "ゆう　ま",
+        "birth_date": BIRTH,
+        "school": "熊本市立第一中学校",
+        "role": "youth",
+        "resident": True,
+        "status": "applied",
+        **values,
+    }
+
+
+def test_the_form_offers_the_known_person_and_links_on_the_answer(db: Session) -> None:
+    earlier = make_program(db, start_date=date(2024, 8, 1))
+    known = make_participant(db, earlier, **_form_values(family_name_kana="ヤマダ",
+                                                          given_name_kana="ユウマ"))
+    program = make_program(db, start_date=date(2025, 8, 1))
+    with pytest.raises(operations.PersonChoiceNeeded) as asked:
+        operations.person_to_link(db, program, _form_values(), "")
+    assert [(m.person.id, m.likeness) for m in asked.value.matches] == [
+        (known.person_id, Likeness.SAME)
+    ]
+    chosen = operations.person_to_link(db, program, _form_values(), str(known.person_id))
+    assert chosen is not None and chosen.id == known.person_id
+    operations.register_participant(db, program, _form_values(), None, chosen)
+    db.commit()
+    assert queries.participations_of(db) == queries.Participations(participations=2, persons=1)
+    # What was typed is kept (as katakana), only the comparison leaves the space out.
+    stored = db.scalar(select(Participant).where(Participant.program_id == program.id))
+    assert stored is not None and stored.given_name_kana == "ユウ マ"
+
+
+def test_the_form_offers_other_kanji_as_possible_never_links_it(db: Session) -> None:
+    earlier = make_program(db, start_date=date(2024, 8, 1))
+    make_participant(db, earlier, **_form_values(given_name="勇馬"))
+    program = make_program(db)
+    with pytest.raises(operations.PersonChoiceNeeded) as asked:
+        operations.person_to_link(db, program, _form_values(), "")
+    assert [m.likeness for m in asked.value.matches] == [Likeness.POSSIBLE]
+    assert operations.person_to_link(db, program, _form_values(), "new") is None
+
+
+def test_the_same_person_twice_on_one_programme_is_refused(db: Session) -> None:
+    program = make_program(db)
+    first = make_participant(db, program, **_form_values(family_name_kana="ヤマダ",
+                                                          given_name_kana="ユウマ"))
+    with pytest.raises(operations.AlreadyRegistered):
+        operations.person_to_link(db, program, _form_values(), "new")
+    with pytest.raises(operations.AlreadyRegistered):
+        operations.person_to_link(db, program, _form_values(given_name="x"), str(first.person_id))
+    # ... and by the database, whatever writes it.
+    db.add(Participant(program_id=program.id, person_id=first.person_id, role="youth",
+                       resident=True, status="applied"))
+    with pytest.raises(IntegrityError):
+        db.flush()
+    db.rollback()
+
+
+def _row(program: str, **values: str) -> list[str]:
+    row = {
+        "program_external_id": program,
+        "姓": "山田",
+        "名": "優真",
+        "姓（カナ）": "やまだ",
+        "名（カナ）": "ゆうま",
+        "生年月日": "2010-04-02",
+        "学校名": "",
+        "学年": "",
+        "役割": "youth",
+        "市内在住": "yes",
+        "状況": "participated",
+        "保護者氏名": "山田 花子",
+        "保護者電話番号": "",
+        "保護者同意日": "2024-06-01",
+    }
+    row.update(values)
+    return [row[header] for header in PARTICIPANT_HEADERS]
+
+
+def _file(*rows: list[str]) -> tuple[str, bytes]:
+    """A Shift_JIS CSV of participant rows, as the office's spreadsheets save them."""
+    return make_file("csv-cp932", PARTICIPANT_HEADERS, list(rows))
+
+
+def _import(db: Session, *rows: list[str]) -> Any:
+    return run_import(db, "participants", *_file(*rows))
+
+
+def _persons(db: Session) -> int:
+    return db.scalar(select(func.count(func.distinct(Participant.person_id)))) or 0
+
+
+def test_a_reading_in_hiragana_one_year_and_spaced_katakana_the_next_is_one_person(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    _import(db, _row("YP-A"))
+    _import(db, _row("YP-B", **{"姓（カナ）": "ヤマダ", "名（カナ）": "ユウ　マ"}))
+    assert db.scalar(select(func.count()).select_from(Participant)) == 2
+    assert _persons(db) == 1
+
+
+def test_rows_without_kana_are_the_same_person_by_name_and_birth_date(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    no_kana = {"姓（カナ）": "", "名（カナ）": "", "姓": "肥後", "名": "一郎"}
+    _import(db, _row("YP-A", **no_kana))
+    _import(db, _row("YP-B", **{**no_kana, "姓": "肥後 "}))
+    assert _persons(db) == 1
+
+
+def test_the_same_reading_with_other_kanji_is_not_merged(db: Session, ctx: Any) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    _import(db, _row("YP-A"))
+    _import(db, _row("YP-B", 名="勇馬"))
+    assert _persons(db) == 2
+
+
+def test_a_corrected_row_updates_its_participation_never_doubles_it(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    _import(db, _row("YP-A", **{"姓（カナ）": "", "名（カナ）": "", "状況": "selected"}))
+    corrected = _row("YP-A", 学校名="熊本市立第一中学校")
+    plan = plan_import(db, "participants", *_file(corrected))
+    assert [row.action for row in plan.rows] == ["update"]
+    _import(db, corrected)
+    _import(db, corrected)
+    stored = list(db.scalars(select(Participant)))
+    assert len(stored) == 1
+    assert (stored[0].family_name_kana, stored[0].status, stored[0].school) == (
+        "ヤマダ",
+        "participated",
+        "熊本市立第一中学校",
+    )
+    assert db.scalar(select(func.count()).select_from(YouthPerson)) == 1
+    again = plan_import(db, "participants", *_file(corrected))
+    assert [row.action for row in again.rows] == ["unchanged"]
