@@ -49,6 +49,10 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # A youth participant's age at a programme's start; outside it, registering as youth
+    # needs an explicit confirmation.
+    YOUTH_AGE_MIN = _env_int("YOUTH_AGE_MIN", 6)
+    YOUTH_AGE_MAX = _env_int("YOUTH_AGE_MAX", 29)
     # A personal API token stops working this long after it was created.
     API_TOKEN_LIFETIME = timedelta(days=_env_int("API_TOKEN_DAYS", 365))
 

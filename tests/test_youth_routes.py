@@ -21,6 +21,7 @@ PERSONAL_ENDPOINTS = {
     "youth.participant_new",
     "youth.participant_detail",
     "youth.participant_edit",
+    "youth.participant_delete",
     "youth.participant_status",
     "youth.participants_export",
     "youth.person_detail",

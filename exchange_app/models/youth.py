@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange_app.db import Base, UTCDateTime, utcnow
@@ -118,6 +127,10 @@ class Participant(EditableRecord, Base):
     emergency_contact: Mapped[str | None] = mapped_column(String(200))
     photo_consent: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    # A youth whose age at the start is outside the youth range, registered as youth on
+    # purpose (youth.kind.youth_age_in_range).
+    age_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     program: Mapped[YouthProgram] = relationship(back_populates="participants")

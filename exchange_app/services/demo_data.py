@@ -78,6 +78,7 @@ PURPOSES = [
     "医療分野の視察",
     "教育交流協議",
 ]
+WITHDRAWAL_REASONS = ("体調不良のため", "部活動の大会と重なったため", "家庭の事情により")
 SCHOOLS = [
     "熊本市立第一中学校",
     "熊本市立必由館高等学校",
@@ -299,7 +300,7 @@ def generate(
     person_ids = list(
         session.scalars(select(YouthPerson.id).order_by(YouthPerson.id.desc()).limit(n_persons))
     )
-    participants = []
+    participants: list[dict[str, Any]] = []
     for row in program_rows:
         program_id = program_ids[row["external_id"]]
         chosen = rng.sample(person_ids, 8)
@@ -342,6 +343,12 @@ def generate(
                     "guardian_phone": "096-000-0000" if youth else None,
                     "guardian_consent_on": row["start_date"] - timedelta(days=30),
                     "photo_consent": rng.random() < 0.7,
+                    # Chosen without a draw, so the rest of the demo data stays as it was.
+                    "withdrawal_reason": (
+                        WITHDRAWAL_REASONS[len(participants) % len(WITHDRAWAL_REASONS)]
+                        if status == "withdrawn"
+                        else None
+                    ),
                     "version": 1,
                 }
             )

@@ -6,8 +6,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import EmailInput
 
 from exchange_app.forms import OneTimeForm, VersionedForm, choices_from
@@ -51,6 +58,19 @@ class ParticipantForm(_ParticipantForm):  # type: ignore[misc,valid-type]
 class DeleteForm(VersionedForm):
     """Confirm a deletion (with the version the user saw)."""
 
+    submit = SubmitField(_l("Delete"))
+
+
+class ParticipantDeleteForm(VersionedForm):
+    """Delete a wrongly entered participant: the reason goes to the audit trail."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Say why this participant is deleted.")),
+            Length(max=500),
+        ],
+    )
     submit = SubmitField(_l("Delete"))
 
 

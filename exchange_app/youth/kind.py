@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import email_validator
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
@@ -41,6 +42,7 @@ from exchange_app.records.fields import Field, FieldType, ImportColumn, Referenc
 from exchange_app.records.kind import BOOKKEEPING, RecordKind, RecordValues
 from exchange_app.records.rules import end_not_before_start
 from exchange_app.services.dates import today_in_japan
+from exchange_app.settings import Config
 from exchange_app.vocab import (
     TRAVELLING_STATUSES,
     Direction,
@@ -217,6 +219,62 @@ def consent_before_selection(values: RecordValues) -> Iterator[tuple[str, str]]:
                 "guardian's consent is received: enter the date it was received."
             ),
         )
+
+
+def participated_only_once_started(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """Nobody has taken part in a programme that has not started yet."""
+    start = values.detail("program_id", "start_date")
+    if (
+        values.get("status") == ParticipantStatus.PARTICIPATED
+        and start is not None
+        and start > today_in_japan()
+    ):
+        yield (
+            "status",
+            _(
+                "The programme has not started yet: a participant can be marked as having "
+                "taken part only from its start date."
+            ),
+        )
+
+
+def youth_age_range() -> tuple[int, int]:
+    """The ages (at a programme's start) of a youth participant: ``YOUTH_AGE_MIN``–``MAX``."""
+    config: Any = current_app.config if has_app_context() else Config
+    if isinstance(config, Mapping):
+        return int(config["YOUTH_AGE_MIN"]), int(config["YOUTH_AGE_MAX"])
+    return int(config.YOUTH_AGE_MIN), int(config.YOUTH_AGE_MAX)
+
+
+def age_outside_youth_range(role: str | None, birth: date | None, start: date | None) -> bool:
+    """Whether a youth participant's age at the programme's start is outside the range."""
+    if role != ParticipantRole.YOUTH or birth is None or start is None:
+        return False
+    age = age_on(birth, start)
+    low, high = youth_age_range()
+    return age is not None and not low <= age <= high
+
+
+def youth_age_in_range(values: RecordValues) -> Iterator[tuple[str, str]]:
+    """A youth outside the youth age range is registered so only on purpose (confirmed)."""
+    start = values.detail("program_id", "start_date")
+    birth = values.get("birth_date")
+    if values.get("age_confirmed") or not age_outside_youth_range(
+        values.get("role"), birth, start
+    ):
+        return
+    low, high = youth_age_range()
+    yield (
+        "age_confirmed",
+        _(
+            "At the programme's start this participant is %(age)s, outside the youth range "
+            "(%(low)s to %(high)s). Check the birth date and the role; if both are right, "
+            "confirm the age.",
+            age=age_on(birth, start),
+            low=low,
+            high=high,
+        ),
+    )
 
 
 # --- the declarations ---------------------------------------------------------------------
@@ -492,6 +550,29 @@ PARTICIPANTS = RecordKind(
             export_header=_l("Photos and publication allowed"),
         ),
         Field("notes", FieldType.LONG_TEXT, _l("Notes"), max_length=5000, personal=True),
+        Field(
+            "withdrawal_reason", FieldType.LONG_TEXT, _l("Reason for withdrawal"),
+            max_length=1000, personal=True,
+            export_header=_l("Reason for withdrawal"),
+            import_column=ImportColumn(
+                "withdrawal_reason", ("辞退理由", "辞退の理由"),
+                "辞退の理由（任意）。",
+                "Reason for withdrawal (optional).",
+                "",
+            ),
+        ),
+        Field(
+            "age_confirmed", FieldType.BOOLEAN, _l("Age outside the youth range confirmed"),
+            export_header=_l("Age outside the youth range confirmed"),
+            import_column=ImportColumn(
+                "age_confirmed", ("年齢確認", "年齢確認済み"),
+                "青少年の事業開始時の年齢が青少年の範囲外（既定 6～29 歳）でも青少年として"
+                "登録するとき「はい」。空欄は「いいえ」。",
+                "yes to register as youth someone whose age at the programme's start is outside "
+                "the youth range (6-29 unless configured); blank means no.",
+                "",
+            ),
+        ),
     ),
     rules=(
         kana_only,
@@ -501,6 +582,8 @@ PARTICIPANTS = RecordKind(
         birth_date_possible,
         consent_date_not_future,
         consent_before_selection,
+        participated_only_once_started,
+        youth_age_in_range,
     ),
     # person_id: the person across programmes, set when registering (youth.identity),
     # never typed. age_band: derived from the birth date and the
@@ -608,6 +691,8 @@ class ParticipantImport(KindImport):
 
     def prepare_row(self, values: dict[str, Any]) -> None:
         values.update(normalised(values))
+        if values.get("age_confirmed") is None:
+            values["age_confirmed"] = False
 
     @staticmethod
     def identity(values: Mapping[str, Any]) -> Identity:

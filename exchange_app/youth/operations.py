@@ -33,6 +33,7 @@ from exchange_app.youth.kind import (
     age_on,
     consent_before_selection,
     normalised,
+    participated_only_once_started,
 )
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,10 @@ class ConsentRequired(ValueError):
     """A youth cannot be selected or take part before the guardian's consent is received."""
 
 
+class StatusRefused(ValueError):
+    """A status the participant cannot have now (taken part before the start); the message."""
+
+
 def person_to_link(
     session: Session, program: YouthProgram, values: Mapping[str, Any], person_choice: str
 ) -> YouthPerson | None:
@@ -171,6 +176,28 @@ def update_participant(
     return operations.update(session, PARTICIPANTS, participant, values, user_id)
 
 
+def delete_participant(session: Session, participant: Participant, reason: str) -> None:
+    """Remove a wrongly entered participant; the audit entry keeps the reason.
+
+    Every count follows at once; a confirmed indicator figure stays as it was frozen
+    (its difference page shows the deletion). A person left with no participation goes.
+    """
+    person = participant.person
+    operations.delete(
+        session,
+        PARTICIPANTS,
+        participant,
+        summary=f"registration on programme {participant.program_id} deleted: {reason}",
+    )
+    if person is not None:
+        remaining = session.scalar(
+            select(func.count()).where(Participant.person_id == person.id)
+        )
+        if not remaining:
+            session.delete(person)
+            session.flush()
+
+
 def change_status(
     session: Session, participant: Participant, status: str, user_id: int | None
 ) -> dict[str, Any]:
@@ -182,10 +209,13 @@ def change_status(
             "role": participant.role,
             "status": status,
             "guardian_consent_on": participant.guardian_consent_on,
-        }
+        },
+        {"program_id": {"start_date": participant.program.start_date}},
     )
     if any(consent_before_selection(wanted)):
         raise ConsentRequired(participant.id)
+    for _key, message in participated_only_once_started(wanted):
+        raise StatusRefused(message)
     return operations.update(session, PARTICIPANTS, participant, {"status": status}, user_id)
 
 

@@ -45,6 +45,7 @@ from exchange_app.vocab import EntityType, ParticipantStatus
 from exchange_app.youth import bp, operations, queries
 from exchange_app.youth.forms import (
     DeleteForm,
+    ParticipantDeleteForm,
     ParticipantForm,
     ProgramForm,
     PurgeForm,
@@ -54,8 +55,10 @@ from exchange_app.youth.kind import (
     PARTICIPANTS,
     YOUTH_PROGRAMS,
     age_on,
+    age_outside_youth_range,
     participant_list_headers,
     participant_list_rows,
+    youth_age_range,
 )
 
 
@@ -168,6 +171,7 @@ def program_detail(program_id: int) -> Any:
             participants=participants,
             page=page,
             ages={p.id: age_on(p.birth_date, program.start_date) for p in participants},
+            started=program.start_date <= today_in_japan(),
             status_form=StatusForm(),
             history=change_history(session, YOUTH_PROGRAMS, program.id),
         )
@@ -237,6 +241,7 @@ def _render_participant_form(
         participant=participant,
         matches=matches or [],
         conflict=conflict,
+        age_range=youth_age_range(),
     )
 
 
@@ -282,6 +287,10 @@ def participant_detail(participant_id: int) -> Any:
         participant=participant,
         program=participant.program,
         age=age_on(participant.birth_date, participant.program.start_date),
+        age_outside=age_outside_youth_range(
+            participant.role, participant.birth_date, participant.program.start_date
+        ),
+        age_range=youth_age_range(),
         history=change_history(session, PARTICIPANTS, participant.id),
     )
 
@@ -298,6 +307,9 @@ def participant_edit(participant_id: int) -> Any:
         return redirect(url_for("youth.participant_detail", participant_id=participant.id))
     form = record_form(ParticipantForm, participant, program=program)
     if not form.is_submitted():
+        # From the programme page's "withdrawn": the form asks for the reason.
+        if request.args.get("status") in ParticipantStatus.values():
+            form.status.data = request.args["status"]
         begin_write(session)
         operations.record_view(session, EntityType.PARTICIPANT, participant.id, "edit form")
         session.commit()
@@ -312,6 +324,29 @@ def participant_edit(participant_id: int) -> Any:
     if saved is not None:
         return saved
     return _render_participant_form(form, program, participant)
+
+
+@bp.route("/participants/<int:participant_id>/delete", methods=["GET", "POST"])
+@personal_data_view
+def participant_delete(participant_id: int) -> str | Response | tuple[str, int]:
+    """Delete a wrongly entered participant, with a reason (audited)."""
+    session = get_session()
+    participant = found(queries.get_participant(session, participant_id))
+    form = ParticipantDeleteForm()
+    return confirm_delete(
+        participant,
+        form,
+        lambda: operations.delete_participant(session, participant, form.reason.data or ""),
+        lambda conflict: render_template(
+            "youth/participant_delete.html",
+            form=form,
+            participant=participant,
+            program=participant.program,
+            conflict=conflict,
+        ),
+        _("The participant has been deleted."),
+        url_for("youth.program_detail", program_id=participant.program_id),
+    )
 
 
 @bp.route("/participants/<int:participant_id>/status", methods=["POST"])
@@ -343,6 +378,9 @@ def participant_status(participant_id: int) -> Any:
             ),
             "danger",
         )
+        return redirect(back)
+    except operations.StatusRefused as refused:
+        flash(str(refused), "danger")
         return redirect(back)
     if changes:
         session.commit()

@@ -73,6 +73,7 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "youth-programme": f"/youth/{records['program']}",
         "youth-participant-form": f"/youth/{records['program']}/participants/new",
         "youth-participant": f"/youth/participants/{records['participant']}",
+        "youth-participant-delete": f"/youth/participants/{records['participant']}/delete",
         "promotions": "/promotions/",
         "promotion-form": "/promotions/new",
         "organisations": "/promotions/organizations/",

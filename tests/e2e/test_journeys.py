@@ -148,7 +148,9 @@ def register_participant(page, tr, lang, family, given, family_kana, given_kana)
     field(page, tr(lang, "Given name")).fill(given)
     field(page, tr(lang, "Family name (kana)")).fill(family_kana)
     field(page, tr(lang, "Given name (kana)")).fill(given_kana)
-    field(page, tr(lang, "Birth date")).fill("2010-05-01")
+    # Born on another day in each language's run: the same names with another reading on
+    # the same birth date would be offered as possibly the same person.
+    field(page, tr(lang, "Birth date")).fill("2010-05-01" if lang == "ja" else "2010-05-02")
     field(page, tr(lang, "Role")).select_option(label=tr(lang, "Youth"))
     field(page, tr(lang, "Status")).select_option(label=tr(lang, "Participated"))
     field(page, tr(lang, "Guardian's name")).fill(f"{family} Guardian")
@@ -192,15 +194,35 @@ def test_coordinator_registers_youth_and_staff_sees_only_the_count(
     screenshot(page, f"youth-programme-{lang}")
     no_serious_violations(page)
 
-    # Chiba withdraws.
+    # Chiba withdraws: the form asks for the reason, and the participant's page shows it.
     row = table.locator("tbody tr", has_text="Chiba")
-    row.get_by_role("button", name=tr(lang, "Withdrawn")).click()
-    page.wait_for_load_state("load")
+    row.get_by_role("link", name=tr(lang, "Withdrawn")).click()
+    assert field(page, tr(lang, "Status")).input_value() == "withdrawn"
+    field(page, tr(lang, "Reason for withdrawal")).fill("部活動の大会と重なったため")
+    page.get_by_role("button", name=tr(lang, "Save"), exact=True).click()
+    page.wait_for_url(re.compile(r"/youth/participants/\d+(#.*)?$"))
+    assert "部活動の大会と重なったため" in page.locator("main").inner_text()
+    page.goto(programme_url)
     row = page.locator("table.youth-participants tbody tr", has_text="Chiba")
     assert (
         row.get_by_role("button", name=tr(lang, "Withdrawn")).get_attribute("aria-pressed")
         == "true"
     )
+
+    # A participant entered by mistake is deleted, with the reason.
+    register_participant(page, tr, lang, "Endo", "Mei", "エンドウ" + suffix, "メイ")
+    page.locator("table.youth-participants tbody tr", has_text="Endo").get_by_role(
+        "link", name=re.compile("Endo")
+    ).click()
+    page.get_by_role("link", name=tr(lang, "Delete"), exact=True).click()
+    page.get_by_role("button", name=tr(lang, "Delete"), exact=True).click()
+    assert tr(lang, "Say why this participant is deleted.") in page.locator("main").inner_text()
+    no_serious_violations(page)
+    field(page, tr(lang, "Reason")).fill("二重登録")
+    page.get_by_role("button", name=tr(lang, "Delete"), exact=True).click()
+    page.wait_for_url(re.compile(r"/youth/\d+(#.*)?$"))
+    assert tr(lang, "The participant has been deleted.") in page.locator("main").inner_text()
+    assert page.locator("table.youth-participants tbody tr", has_text="Endo").count() == 0
 
     after = dashboard_5b(page, tr, lang)
     assert after == before + 2

@@ -96,6 +96,7 @@ ROUTES: dict[str, Expect] = {
     "youth.participant_new": Expect(get=PERSONAL, post=PERSONAL),
     "youth.participant_detail": Expect(get=PERSONAL),
     "youth.participant_edit": Expect(get=PERSONAL, post=also(PERSONAL, coordinator=409, admin=409)),
+    "youth.participant_delete": Expect(get=PERSONAL, post=PERSONAL),
     "youth.participant_status": Expect(post=also(PERSONAL, coordinator=302, admin=302)),
     "youth.participants_export": Expect(get=PERSONAL),
     "youth.person_detail": Expect(get=PERSONAL),
