@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exchange_app.models import Participant, YouthPerson
+from exchange_app.models import AuditEntry, Participant, YouthPerson
 from exchange_app.youth import operations, queries
 from exchange_app.youth.identity import Likeness, identity_of, likeness
 from tests.factories import make_participant, make_program
@@ -233,3 +233,76 @@ def test_a_corrected_row_updates_its_participation_never_doubles_it(
     assert db.scalar(select(func.count()).select_from(YouthPerson)) == 1
     again = plan_import(db, "participants", *_file(corrected))
     assert [row.action for row in again.rows] == ["unchanged"]
+
+
+# --- merge and split ------------------------------------------------------------------------
+
+
+def _two_programmes(db: Session) -> tuple[Any, Any]:
+    return make_program(db, start_date=date(2024, 8, 1)), make_program(db)
+
+
+def test_merging_two_persons_moves_the_participations_and_fixes_the_unique_count(
+    client: Any, auth: Any, db: Session
+) -> None:
+    earlier, later = _two_programmes(db)
+    first = make_participant(db, earlier, **_form_values(status="participated"))
+    second = make_participant(
+        db, later, **_form_values(given_name="勇馬", status="participated")
+    )
+    survivor_id, duplicate_id = first.person_id, second.person_id
+    assert queries.participations_of(db) == queries.Participations(2, 2)
+    auth.login("coordinator")
+    page = client.get(f"/youth/persons/{survivor_id}").get_data(as_text=True)
+    # The other registration (other kanji, same reading and birth date) is offered.
+    assert f'name="other_person" value="{duplicate_id}"' in page
+    response = client.post(
+        f"/youth/persons/{survivor_id}/merge", data={"other_person": str(duplicate_id)}
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert queries.participations_of(db) == queries.Participations(2, 1)
+    assert db.get(YouthPerson, duplicate_id) is None
+    assert db.get(Participant, second.id).person_id == survivor_id
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "participant"))
+    assert any(
+        e.changes == {"person_id": [duplicate_id, survivor_id]} for e in entries
+    )
+
+
+def test_a_merge_of_two_persons_on_the_same_programme_is_refused(
+    client: Any, auth: Any, db: Session
+) -> None:
+    program = make_program(db)
+    one = make_participant(db, program)
+    other = make_participant(db, program)
+    auth.login("coordinator")
+    response = client.post(
+        f"/youth/persons/{one.person_id}/merge",
+        data={"other_person": str(other.person_id)},
+        follow_redirects=True,
+    )
+    assert "同じ事業に登録されています" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(YouthPerson, other.person_id) is not None
+    assert queries.participations_of(db).persons == 2
+
+
+def test_splitting_a_wrongly_linked_participation_makes_a_new_person(
+    client: Any, auth: Any, db: Session
+) -> None:
+    earlier, later = _two_programmes(db)
+    first = make_participant(db, earlier)
+    wrongly = make_participant(db, later, person=first.person)
+    assert queries.participations_of(db) == queries.Participations(2, 1)
+    auth.login("coordinator")
+    response = client.post(f"/youth/participants/{wrongly.id}/split")
+    assert response.status_code == 302
+    db.expire_all()
+    moved = db.get(Participant, wrongly.id)
+    assert moved.person_id not in (None, first.person_id)
+    assert response.headers["Location"].endswith(f"/youth/persons/{moved.person_id}")
+    assert queries.participations_of(db) == queries.Participations(2, 2)
+    # A person of its own is not split again.
+    again = client.post(f"/youth/participants/{wrongly.id}/split", follow_redirects=True)
+    assert "すでに単独の人として登録されています" in again.get_data(as_text=True)

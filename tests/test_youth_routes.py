@@ -25,6 +25,8 @@ PERSONAL_ENDPOINTS = {
     "youth.participant_status",
     "youth.participants_export",
     "youth.person_detail",
+    "youth.person_merge",
+    "youth.participant_split",
 }
 
 

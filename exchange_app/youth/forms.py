@@ -9,12 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import EmailInput
 
 from exchange_app.forms import OneTimeForm, VersionedForm, choices_from
@@ -72,6 +73,25 @@ class ParticipantDeleteForm(VersionedForm):
         ],
     )
     submit = SubmitField(_l("Delete"))
+
+
+class MergePersonForm(FlaskForm):
+    """Merge another person (by its number) into the one whose page this is."""
+
+    other_person = IntegerField(
+        _l("Number of the other person"),
+        validators=[
+            DataRequired(message=_l("Enter the number of the person to merge.")),
+            NumberRange(min=1),
+        ],
+    )
+    submit = SubmitField(_l("Merge into this person"))
+
+
+class SplitForm(FlaskForm):
+    """Split a participation out of its person (the button carries only the CSRF token)."""
+
+    submit = SubmitField(_l("Split out as another person"))
 
 
 class StatusForm(FlaskForm):

@@ -198,6 +198,83 @@ def delete_participant(session: Session, participant: Participant, reason: str) 
             session.flush()
 
 
+class PersonChangeRefused(ValueError):
+    """A merge or split that would break the one-person-per-programme rule; the message."""
+
+
+def merge_persons(
+    session: Session, survivor: YouthPerson, duplicate: YouthPerson, user_id: int | None
+) -> int:
+    """Move every participation of ``duplicate`` to ``survivor``; returns how many moved.
+
+    Refused when they are one person already, or when both are on the same programme
+    (a person is on a programme once: delete the wrong registration first). The
+    duplicate person goes; each moved participation's audit entry says from where.
+    """
+    if survivor.id == duplicate.id:
+        raise PersonChangeRefused(_("A person cannot be merged with themselves."))
+    shared = {p.program_id for p in survivor.participations} & {
+        p.program_id for p in duplicate.participations
+    }
+    if shared:
+        titles = sorted(
+            {p.program.title for p in survivor.participations if p.program_id in shared}
+        )
+        raise PersonChangeRefused(
+            _(
+                "Both are registered on the same programme (%(titles)s), and a person is on a "
+                "programme only once: delete the wrong registration first.",
+                titles=", ".join(titles),
+            )
+        )
+    moved = list(duplicate.participations)
+    for participation in moved:
+        participation.person = survivor
+        participation.updated_by_id = user_id
+        audit.record(
+            session,
+            AuditAction.UPDATE,
+            EntityType.PARTICIPANT,
+            participation.id,
+            changes={"person_id": [duplicate.id, survivor.id]},
+            summary=f"merge of person {duplicate.id} into person {survivor.id}",
+        )
+    session.flush()
+    audit.record(
+        session,
+        AuditAction.DELETE,
+        EntityType.YOUTH_PERSON,
+        duplicate.id,
+        summary=f"merged into person {survivor.id} ({len(moved)} participations moved)",
+    )
+    session.delete(duplicate)
+    session.flush()
+    return len(moved)
+
+
+def split_participation(
+    session: Session, participant: Participant, user_id: int | None
+) -> YouthPerson:
+    """Make a wrongly linked participation a person of its own; the new person."""
+    former = participant.person
+    if former is None or len(former.participations) < 2:
+        raise PersonChangeRefused(_("This participation is already a person of its own."))
+    person = YouthPerson()
+    participant.person = person
+    participant.updated_by_id = user_id
+    session.flush()
+    audit.record(
+        session,
+        AuditAction.UPDATE,
+        EntityType.PARTICIPANT,
+        participant.id,
+        changes={"person_id": [former.id, person.id]},
+        summary=f"split out of person {former.id} into new person {person.id}",
+    )
+    session.flush()
+    return person
+
+
 def change_status(
     session: Session, participant: Participant, status: str, user_id: int | None
 ) -> dict[str, Any]:

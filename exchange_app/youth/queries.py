@@ -377,6 +377,21 @@ def matching_persons(session: Session, identity: Identity) -> list[PersonMatch]:
     return matches
 
 
+def possible_duplicates(session: Session, person: YouthPerson) -> list[PersonMatch]:
+    """Other persons who are, or may be, ``person`` (by any of its participations)."""
+    best: dict[int, PersonMatch] = {}
+    for participation in person.participations:
+        if participation.anonymized_at is not None:
+            continue
+        for match in matching_persons(session, identity_of_record(participation)):
+            if match.person.id == person.id:
+                continue
+            known = best.get(match.person.id)
+            if known is None or known.likeness is not Likeness.SAME:
+                best[match.person.id] = match
+    return sorted(best.values(), key=lambda m: (m.likeness is not Likeness.SAME, m.person.id))
+
+
 def duplicate_on_program(
     session: Session,
     program_id: int,

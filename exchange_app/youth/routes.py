@@ -45,10 +45,12 @@ from exchange_app.vocab import EntityType, ParticipantStatus
 from exchange_app.youth import bp, operations, queries
 from exchange_app.youth.forms import (
     DeleteForm,
+    MergePersonForm,
     ParticipantDeleteForm,
     ParticipantForm,
     ProgramForm,
     PurgeForm,
+    SplitForm,
     StatusForm,
 )
 from exchange_app.youth.kind import (
@@ -425,7 +427,65 @@ def person_detail(person_id: int) -> Any:
     begin_write(session)
     operations.record_view(session, EntityType.YOUTH_PERSON, person.id)
     session.commit()
-    return render_template("youth/person_detail.html", person=person, age_on=age_on)
+    return render_template(
+        "youth/person_detail.html",
+        person=person,
+        age_on=age_on,
+        duplicates=queries.possible_duplicates(session, person),
+        merge_form=MergePersonForm(),
+        split_form=SplitForm(),
+    )
+
+
+@bp.route("/persons/<int:person_id>/merge", methods=["POST"])
+@personal_data_view
+def person_merge(person_id: int) -> Response:
+    """Merge another person into this one (its participations move here)."""
+    session = get_session()
+    person = found(queries.get_person(session, person_id))
+    form = MergePersonForm()
+    back = url_for("youth.person_detail", person_id=person.id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return redirect(back)
+    other = queries.get_person(session, form.other_person.data or 0)
+    if other is None:
+        flash(
+            _("There is no person with the number %(number)s.", number=form.other_person.data),
+            "danger",
+        )
+        return redirect(back)
+    try:
+        moved = operations.merge_persons(session, person, other, current_user.id)
+    except operations.PersonChangeRefused as refused:
+        session.rollback()
+        flash(str(refused), "danger")
+        return redirect(back)
+    session.commit()
+    flash(_("Merged: %(count)s participations moved to this person.", count=moved), "success")
+    return redirect(back)
+
+
+@bp.route("/participants/<int:participant_id>/split", methods=["POST"])
+@personal_data_view
+def participant_split(participant_id: int) -> Response:
+    """Split a wrongly linked participation out into a person of its own."""
+    session = get_session()
+    participant = found(queries.get_participant(session, participant_id))
+    back = url_for("youth.person_detail", person_id=participant.person_id)
+    if not SplitForm().validate_on_submit():
+        abort(400)
+    try:
+        person = operations.split_participation(session, participant, current_user.id)
+    except operations.PersonChangeRefused as refused:
+        session.rollback()
+        flash(str(refused), "danger")
+        return redirect(back)
+    session.commit()
+    flash(_("The participation is now a person of its own."), "success")
+    return redirect(url_for("youth.person_detail", person_id=person.id))
 
 
 # --- Retention --------------------------------------------------------------------------

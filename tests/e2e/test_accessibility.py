@@ -55,6 +55,7 @@ def records(live_server) -> dict[str, int]:
             "delegation": delegation.id,
             "program": program.id,
             "participant": participant.id,
+            "person": participant.person_id,
             "organization": organization.id,
             "promotion": promotion.id,
         }
@@ -74,6 +75,7 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "youth-participant-form": f"/youth/{records['program']}/participants/new",
         "youth-participant": f"/youth/participants/{records['participant']}",
         "youth-participant-delete": f"/youth/participants/{records['participant']}/delete",
+        "youth-person": f"/youth/persons/{records['person']}",
         "promotions": "/promotions/",
         "promotion-form": "/promotions/new",
         "organisations": "/promotions/organizations/",

@@ -1,0 +1,77 @@
+"""A coordinator finds the same young person registered twice, merges them, and splits a
+wrongly linked participation out again, in a real browser, in Japanese and in English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.e2e.conftest import axe_violations, sign_in
+from tests.factories import make_participant, make_program
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_coordinator_merges_and_splits_persons(live_server, page, people, tr, lang) -> None:
+    birth = date(2011, 2, 3) if lang == "ja" else date(2011, 2, 4)
+    with live_server.session() as session:
+        earlier = make_program(session, title=f"Merge {lang} 2024", start_date=date(2024, 8, 1))
+        later = make_program(session, title=f"Merge {lang} 2025", start_date=date(2025, 8, 1))
+        values = {
+            "family_name": "緑川",
+            "family_name_kana": "ミドリカワ",
+            "given_name_kana": "アオイ",
+            "birth_date": birth,
+        }
+        first = make_participant(session, earlier, given_name="葵", **values)
+        # The same reading and birth date written with other kanji: a second person.
+        second = make_participant(session, later, given_name="碧", **values)
+        session.commit()
+        person_id, duplicate_id, moved_id = first.person_id, second.person_id, second.id
+
+    sign_in(page, live_server, people["coordinator"], lang)
+    page.goto(f"{live_server.url}/youth/persons/{person_id}")
+    offered = page.get_by_role("list").filter(has_text=later_title(lang))
+    assert offered.count() == 1
+    possible = tr(lang, "Possibly the same: the name, reading or school differs")
+    assert possible in offered.inner_text()
+    assert axe_violations(page) == []
+    merge = re.compile(re.escape(tr(lang, "Merge into this person")))
+    offered.get_by_role("button", name=merge).click()
+    page.wait_for_load_state("load")
+    main = page.locator("main")
+    assert tr(lang, "Merged: %(count)s participations moved to this person.", count=1) in (
+        page.locator(".alert").first.inner_text()
+    )
+    rows = main.locator("table tbody tr")
+    assert rows.count() == 2
+
+    # The later registration was someone else after all: split it out again.
+    rows.filter(has_text=later_title(lang)).get_by_role(
+        "button", name=re.compile(re.escape(tr(lang, "Split out as another person")))
+    ).click()
+    page.wait_for_url(re.compile(r"/youth/persons/\d+$"))
+    assert not page.url.endswith(f"/youth/persons/{person_id}")
+    assert page.locator("main table tbody tr").count() == 1
+    assert later_title(lang) in page.locator("main table").inner_text()
+    assert tr(lang, "The participation is now a person of its own.") in page.locator(
+        ".alert"
+    ).first.inner_text()
+    assert axe_violations(page) == []
+
+    # Typing the number of a person on the same programme is refused with a reason.
+    page.goto(f"{live_server.url}/youth/persons/{person_id}")
+    page.get_by_label(tr(lang, "Number of the other person")).fill(str(person_id))
+    page.get_by_role("button", name=tr(lang, "Merge into this person"), exact=True).click()
+    page.wait_for_load_state("load")
+    assert tr(lang, "A person cannot be merged with themselves.") in page.locator(
+        ".alert"
+    ).first.inner_text()
+    assert duplicate_id != person_id and moved_id
+
+
+def later_title(lang: str) -> str:
+    return f"Merge {lang} 2025"
