@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exchange_app.models import AuditEntry, Participant, YouthPerson
+from exchange_app.models import AuditEntry, Participant, YouthPerson, YouthProgram
 from exchange_app.youth import operations, queries
 from exchange_app.youth.identity import Likeness, identity_of, likeness
 from tests.factories import make_participant, make_program
 from tests.import_files import make_file
 from tests.test_imports import PARTICIPANT_HEADERS, add_program, plan_import, run_import
+from tests.test_imports_web import confirm, upload
 
 BIRTH = date(2010, 4, 2)
 
@@ -306,3 +307,57 @@ def test_splitting_a_wrongly_linked_participation_makes_a_new_person(
     # A person of its own is not split again.
     again = client.post(f"/youth/participants/{wrongly.id}/split", follow_redirects=True)
     assert "すでに単独の人として登録されています" in again.get_data(as_text=True)
+
+
+def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    _import(db, _row("YP-A"))
+    known = db.scalar(select(Participant.person_id))
+    plan = plan_import(
+        db,
+        "participants",
+        *_file(
+            _row("YP-B", **{"名（カナ）": "ユウ　マ"}),
+            _row("YP-B", 名="勇馬", 生年月日="2010-04-02", **{"姓（カナ）": "ヤマダ"}),
+        ),
+    )
+    linked, possible = plan.rows
+    assert plan.ok
+    assert linked.notes == [f"人物番号 {known} に紐づけます（桂林市青少年交流 2024-08-01）。"]
+    assert possible.notes[0].startswith(f"人物番号 {known}（桂林市青少年交流 2024-08-01）の可能性")
+    assert "1 行は、すでに登録されている人の可能性があります" in plan.warnings[-1].message
+
+
+def test_a_row_that_is_two_known_persons_is_a_problem_until_they_are_merged(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    add_program(db, "YP-C")
+    _import(db, _row("YP-A"))
+    # The same person entered again by hand as someone new (the form allows it).
+    again = make_participant(
+        db,
+        db.scalar(select(YouthProgram).where(YouthProgram.external_id == "YP-B")),
+        **_form_values(status="participated", guardian_consent_on=date(2024, 6, 1)),
+    )
+    plan = plan_import(db, "participants", *_file(_row("YP-C")))
+    assert not plan.ok
+    assert [(p.line, p.column) for p in plan.problems] == [(2, "family_name")]
+    assert str(again.person_id) in plan.problems[0].message
+
+
+def test_the_web_preview_shows_the_person_notes(client: Any, auth: Any, db: Session) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    auth.login("coordinator")
+    first = upload(client, "participants", *_file(_row("YP-A")))
+    confirm(client, first.headers["Location"])
+    known = db.scalar(select(Participant.person_id))
+    second = upload(client, "participants", *_file(_row("YP-B", 名="勇馬")))
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert f"人物番号 {known}（桂林市青少年交流 2024-08-01）の可能性があります" in page
+    assert "1 行は、すでに登録されている人の可能性があります" in page

@@ -104,7 +104,8 @@ def test_consent_given_today_in_japan_is_not_in_the_future(
     auth.login("coordinator")
     response = client.post(
         f"/youth/{program.id}/participants/new",
-        data=participant_form(guardian_consent_on="2025-04-01"),
+        # Selected (which needs the consent): nobody takes part before the start.
+        data=participant_form(guardian_consent_on="2025-04-01", status="selected"),
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.refresh(program)

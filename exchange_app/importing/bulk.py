@@ -46,6 +46,8 @@ class RowPlan:
     changed: list[str] = field(default_factory=list)
     # Reference columns naming a record the import will create: column -> the name.
     new_references: dict[str, str] = field(default_factory=dict)
+    # What the user should know before confirming (a person linked or possibly the same).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -225,6 +227,9 @@ class KindImport:
         for key, messages in self.kind.check(self.record_values(values, context)).items():
             for message in messages:
                 report(columns.get(key), message)
+
+    def annotate(self, session: Session, plan: Any) -> None:
+        """Notes (or problems) on the classified rows of ``plan`` that need the database."""
 
     def new_reference_values(
         self, column: str, text: str, values: dict[str, Any]

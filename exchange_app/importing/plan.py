@@ -318,6 +318,7 @@ def plan_table(
     plan.new_records = list(new_records.values())
 
     _classify(session, kind, plan)
+    kind.annotate(session, plan)
     plan.problems.sort(key=lambda p: p.line or 0)
     if progress:
         progress(len(raw_rows), len(raw_rows))

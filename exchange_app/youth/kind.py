@@ -31,6 +31,7 @@ from exchange_app.importing.columns import (
     external_id_field,
 )
 from exchange_app.importing.normalise import clean_text
+from exchange_app.importing.plan import Problem
 from exchange_app.models import Participant, YouthPerson, YouthProgram
 from exchange_app.partners.kind import (
     PARTNER_CITY,
@@ -791,46 +792,149 @@ class ParticipantImport(KindImport):
         self._set_age_bands(session, rows)
         return super().update(session, rows, user_id)
 
-    def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
-        """The youth person of each row's identity: one known to be the same, or a new one.
-
-        Only a person ``likeness`` calls the same is linked; one who may be the same is
-        not merged silently (a new person is made).
-        """
-        identities = {identity_of(row.values) for row in rows}
+    @staticmethod
+    def _known_persons(
+        session: Session, identities: Iterable[Identity]
+    ) -> dict[date, list[tuple[Identity, int]]]:
+        """The persons already registered born on the days of ``identities``, by birth date."""
         births = sorted({i.birth_date for i in identities if i.matchable and i.birth_date})
         table = Participant.__table__
         known: dict[date, list[tuple[Identity, int]]] = {}
         for part in chunks(births):
             for row in session.execute(
-                    select(
-                        table.c.family_name_kana,
-                        table.c.given_name_kana,
-                        table.c.family_name,
-                        table.c.given_name,
-                        table.c.birth_date,
-                        table.c.school,
-                        table.c.person_id,
-                    )
-                    .where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
-                    .order_by(table.c.id)
-                ):
+                select(
+                    table.c.family_name_kana,
+                    table.c.given_name_kana,
+                    table.c.family_name,
+                    table.c.given_name,
+                    table.c.birth_date,
+                    table.c.school,
+                    table.c.person_id,
+                )
+                .where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
+                .order_by(table.c.id)
+            ):
                 known.setdefault(row.birth_date, []).append(
                     (identity_of_record(row), row.person_id)
                 )
+        return known
+
+    @staticmethod
+    def _matches(
+        identity: Identity, known: dict[date, list[tuple[Identity, int]]]
+    ) -> dict[int, Likeness]:
+        """The known persons ``identity`` is (SAME) or may be (POSSIBLE), in the order known."""
+        found: dict[int, Likeness] = {}
+        for other, person_id in known.get(identity.birth_date, []) if identity.birth_date else []:
+            match = likeness(identity, other)
+            if match is not None and found.get(person_id) is not Likeness.SAME:
+                found[person_id] = match
+        return found
+
+    def annotate(self, session: Session, plan: Any) -> None:
+        """Say, for each new participation, which known person it is linked to or may be.
+
+        Never silent: a person who is the same is linked and named; one who may be the
+        same is named but not linked (the person page merges them if they are); a row
+        that is the same as two known persons is a problem until they are merged.
+        """
+        rows = [row for row in plan.rows if row.action == "create"]
+        identities = {row.line: identity_of(row.values) for row in rows}
+        known = self._known_persons(session, identities.values())
+        matches = {line: self._matches(i, known) for line, i in identities.items()}
+        programmes = self._programmes_of(
+            session, sorted({pid for found in matches.values() for pid in found})
+        )
+        possible_rows = sum(
+            any(match is Likeness.POSSIBLE for match in found.values())
+            for found in matches.values()
+        )
+        if possible_rows:
+            plan.warnings.append(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    _(
+                        "%(count)s rows may be persons already registered (their rows say "
+                        "who): they are imported as new persons; merge the ones that are the "
+                        "same on the person page.",
+                        count=possible_rows,
+                    ),
+                )
+            )
+        for row in rows:
+            found = matches[row.line]
+            same = [pid for pid, match in found.items() if match is Likeness.SAME]
+            if len(same) > 1:
+                row.action = "error"
+                plan.problems.append(
+                    Problem(
+                        row.line,
+                        "family_name",
+                        None,
+                        _(
+                            "the same as %(count)s persons already registered (numbers "
+                            "%(numbers)s): merge them on their person page, then check the "
+                            "file again",
+                            count=len(same),
+                            numbers=", ".join(str(pid) for pid in same),
+                        ),
+                    )
+                )
+                continue
+            for person_id, match in found.items():
+                text = programmes.get(person_id, "")
+                if match is Likeness.SAME:
+                    row.notes.append(
+                        _(
+                            "Linked to person %(number)s (%(programmes)s).",
+                            number=person_id,
+                            programmes=text,
+                        )
+                    )
+                else:
+                    row.notes.append(
+                        _(
+                            "Possibly person %(number)s (%(programmes)s): the name, reading "
+                            "or school differs, so a new person is made. If they are the same, "
+                            "merge them on the person page after the import.",
+                            number=person_id,
+                            programmes=text,
+                        )
+                    )
+
+    @staticmethod
+    def _programmes_of(session: Session, person_ids: list[int]) -> dict[int, str]:
+        """Each person's programmes as shown in a note: titles with their start dates."""
+        titles: dict[int, list[str]] = {}
+        for part in chunks(person_ids):
+            for person_id, title, start in session.execute(
+                select(Participant.person_id, YouthProgram.title, YouthProgram.start_date)
+                .join(YouthProgram, YouthProgram.id == Participant.program_id)
+                .where(Participant.person_id.in_(part))
+                .order_by(YouthProgram.start_date, YouthProgram.id)
+            ):
+                if person_id is not None:
+                    titles.setdefault(person_id, []).append(f"{title} {start.isoformat()}")
+        return {person_id: ", ".join(items) for person_id, items in titles.items()}
+
+    def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
+        """The youth person of each row's identity: one known to be the same, or a new one.
+
+        Only a person ``likeness`` calls the same is linked; one who may be the same is
+        not merged silently (a new person is made, and the preview said so).
+        """
+        identities = {identity_of(row.values) for row in rows}
+        known = self._known_persons(session, identities)
         persons: dict[Any, int] = {}
         for identity in identities:
-            born_same_day = known.get(identity.birth_date, []) if identity.birth_date else []
-            person_id = next(
-                (
-                    pid
-                    for other, pid in born_same_day
-                    if likeness(identity, other) is Likeness.SAME
-                ),
-                None,
-            )
-            if person_id is not None:
-                persons[identity] = person_id
+            same = [
+                pid for pid, match in self._matches(identity, known).items()
+                if match is Likeness.SAME
+            ]
+            if same:
+                persons[identity] = same[0]
         missing = [i for i in identities if i not in persons]
         now = utcnow()
         new_ids: list[int] = []

@@ -350,11 +350,19 @@ def test_youth_journey_with_the_keyboard_alone(live_server, page, people, tr):
     rows = page.locator("table.youth-participants tbody tr")
     assert rows.count() == 2
 
-    # Ren withdraws: the status buttons of his row, named after him.
+    programme_url = page.url
+    # Ren withdraws: the status controls of his row, named after him; the form that opens
+    # asks for the reason.
     tab_to(page, t("Withdrawn"), within=f"form[aria-label='{t('Status')}: Fujita Ren']")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/youth/\d+#p\d+$"))
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/youth/participants/\d+/edit\?status=withdrawn"))
+    tab_to(page, t("Reason for withdrawal"))
+    page.keyboard.type("Exams")
+    tab_to(page, t("Save"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/youth/participants/\d+(#.*)?$"))
+    assert "Exams" in page.locator("main").inner_text()
+    page.goto(programme_url)
     row = page.locator("table.youth-participants tbody tr", has_text="Fujita")
     assert row.get_by_role("button", name=t("Withdrawn")).get_attribute("aria-pressed") == "true"
 
