@@ -22,16 +22,16 @@ import jaconv
 _SEPARATORS = re.compile(r"[\s\u30fb\uff65\u00b7\u2027]+")
 
 
-def comparable_reading(*parts: str | None) -> str | None:
-    """A reading (フリガナ) as compared: full-width katakana, without spaces or dots."""
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", "".join(p or "" for p in parts)))
-    return jaconv.hira2kata(text) or None
-
-
 def comparable_text(*parts: str | None) -> str | None:
     """A name or school as compared: NFKC, without spaces or dots (None when empty)."""
     text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", "".join(p or "" for p in parts)))
     return text.casefold() or None
+
+
+def comparable_reading(*parts: str | None) -> str | None:
+    """A reading (フリガナ) as compared: ``comparable_text`` in full-width katakana."""
+    text = comparable_text(*parts)
+    return jaconv.hira2kata(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,6 @@ class Identity:
     def matchable(self) -> bool:
         """Whether this can be compared at all: a birth date, and a reading or a name."""
         return self.birth_date is not None and bool(self.reading or self.name)
-
-    @property
-    def key(self) -> tuple[str, str | None, date | None]:
-        """The key of the same person: the reading and birth date, else the name and birth date."""
-        if self.reading:
-            return ("reading", self.reading, self.birth_date)
-        return ("name", self.name, self.birth_date)
 
 
 def identity_of(values: Mapping[str, Any]) -> Identity:

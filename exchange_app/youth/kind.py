@@ -56,9 +56,9 @@ from exchange_app.youth.identity import (
     Identity,
     Likeness,
     identity_of,
-    identity_of_record,
     likeness,
 )
+from exchange_app.youth.queries import KnownPersons, identities_born_on, likely_persons
 
 # --- values: kana, phone numbers, ages ------------------------------------------------------
 
@@ -222,13 +222,18 @@ def consent_before_selection(values: RecordValues) -> Iterator[tuple[str, str]]:
         )
 
 
+def has_started(start: date) -> bool:
+    """Whether a programme starting on ``start`` has started (today in Japan counts)."""
+    return start <= today_in_japan()
+
+
 def participated_only_once_started(values: RecordValues) -> Iterator[tuple[str, str]]:
     """Nobody has taken part in a programme that has not started yet."""
     start = values.detail("program_id", "start_date")
     if (
         values.get("status") == ParticipantStatus.PARTICIPATED
         and start is not None
-        and start > today_in_japan()
+        and not has_started(start)
     ):
         yield (
             "status",
@@ -241,10 +246,9 @@ def participated_only_once_started(values: RecordValues) -> Iterator[tuple[str, 
 
 def youth_age_range() -> tuple[int, int]:
     """The ages (at a programme's start) of a youth participant: ``YOUTH_AGE_MIN``–``MAX``."""
-    config: Any = current_app.config if has_app_context() else Config
-    if isinstance(config, Mapping):
-        return int(config["YOUTH_AGE_MIN"]), int(config["YOUTH_AGE_MAX"])
-    return int(config.YOUTH_AGE_MIN), int(config.YOUTH_AGE_MAX)
+    if has_app_context():
+        return int(current_app.config["YOUTH_AGE_MIN"]), int(current_app.config["YOUTH_AGE_MAX"])
+    return Config.YOUTH_AGE_MIN, Config.YOUTH_AGE_MAX
 
 
 def age_outside_youth_range(role: str | None, birth: date | None, start: date | None) -> bool:
@@ -793,43 +797,10 @@ class ParticipantImport(KindImport):
         return super().update(session, rows, user_id)
 
     @staticmethod
-    def _known_persons(
-        session: Session, identities: Iterable[Identity]
-    ) -> dict[date, list[tuple[Identity, int]]]:
-        """The persons already registered born on the days of ``identities``, by birth date."""
-        births = sorted({i.birth_date for i in identities if i.matchable and i.birth_date})
-        table = Participant.__table__
-        known: dict[date, list[tuple[Identity, int]]] = {}
-        for part in chunks(births):
-            for row in session.execute(
-                select(
-                    table.c.family_name_kana,
-                    table.c.given_name_kana,
-                    table.c.family_name,
-                    table.c.given_name,
-                    table.c.birth_date,
-                    table.c.school,
-                    table.c.person_id,
-                )
-                .where(table.c.birth_date.in_(part), table.c.person_id.is_not(None))
-                .order_by(table.c.id)
-            ):
-                known.setdefault(row.birth_date, []).append(
-                    (identity_of_record(row), row.person_id)
-                )
-        return known
-
-    @staticmethod
-    def _matches(
-        identity: Identity, known: dict[date, list[tuple[Identity, int]]]
-    ) -> dict[int, Likeness]:
-        """The known persons ``identity`` is (SAME) or may be (POSSIBLE), in the order known."""
-        found: dict[int, Likeness] = {}
-        for other, person_id in known.get(identity.birth_date, []) if identity.birth_date else []:
-            match = likeness(identity, other)
-            if match is not None and found.get(person_id) is not Likeness.SAME:
-                found[person_id] = match
-        return found
+    def _known_persons(session: Session, identities: Iterable[Identity]) -> KnownPersons:
+        """The persons already registered born on the days of ``identities``."""
+        births = [i.birth_date for i in identities if i.matchable and i.birth_date]
+        return identities_born_on(session, births, Participant.person_id.is_not(None))
 
     def annotate(self, session: Session, plan: Any) -> None:
         """Say, for each new participation, which known person it is linked to or may be.
@@ -841,7 +812,7 @@ class ParticipantImport(KindImport):
         rows = [row for row in plan.rows if row.action == "create"]
         identities = {row.line: identity_of(row.values) for row in rows}
         known = self._known_persons(session, identities.values())
-        matches = {line: self._matches(i, known) for line, i in identities.items()}
+        matches = {line: likely_persons([i], known) for line, i in identities.items()}
         programmes = self._programmes_of(
             session, sorted({pid for found in matches.values() for pid in found})
         )
@@ -930,7 +901,8 @@ class ParticipantImport(KindImport):
         persons: dict[Any, int] = {}
         for identity in identities:
             same = [
-                pid for pid, match in self._matches(identity, known).items()
+                pid
+                for pid, match in likely_persons([identity], known).items()
                 if match is Likeness.SAME
             ]
             if same:

@@ -119,7 +119,7 @@ def person_to_link(
     person is on the programme already, and ``PersonChoiceNeeded`` when a person who is or
     may be the same is known and the user has not chosen.
     """
-    identity = identity_of(normalised(values))
+    identity = identity_of(values)
     matches = queries.matching_persons(session, identity)
     person = None
     if person_choice.isdigit():
@@ -229,17 +229,13 @@ def merge_persons(
         )
     moved = list(duplicate.participations)
     for participation in moved:
-        participation.person = survivor
-        participation.updated_by_id = user_id
-        audit.record(
+        _move(
             session,
-            AuditAction.UPDATE,
-            EntityType.PARTICIPANT,
-            participation.id,
-            changes={"person_id": [duplicate.id, survivor.id]},
-            summary=f"merge of person {duplicate.id} into person {survivor.id}",
+            participation,
+            survivor,
+            user_id,
+            f"merge of person {duplicate.id} into person {survivor.id}",
         )
-    session.flush()
     audit.record(
         session,
         AuditAction.DELETE,
@@ -260,19 +256,39 @@ def split_participation(
     if former is None or len(former.participations) < 2:
         raise PersonChangeRefused(_("This participation is already a person of its own."))
     person = YouthPerson()
-    participant.person = person
-    participant.updated_by_id = user_id
+    session.add(person)
+    session.flush()
+    _move(
+        session,
+        participant,
+        person,
+        user_id,
+        f"split out of person {former.id} into new person {person.id}",
+    )
+    return person
+
+
+def _move(
+    session: Session,
+    participation: Participant,
+    person: YouthPerson,
+    user_id: int | None,
+    summary: str,
+) -> None:
+    """Link ``participation`` to ``person``; the audit entry says from whom, and why."""
+    former_id = participation.person_id
+    participation.person = person
+    participation.updated_by_id = user_id
     session.flush()
     audit.record(
         session,
         AuditAction.UPDATE,
         EntityType.PARTICIPANT,
-        participant.id,
-        changes={"person_id": [former.id, person.id]},
-        summary=f"split out of person {former.id} into new person {person.id}",
+        participation.id,
+        changes={"person_id": [former_id, person.id]},
+        summary=summary,
     )
     session.flush()
-    return person
 
 
 def change_status(

@@ -8,7 +8,7 @@ the rule of indicator 5b.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from exchange_app.importing.bulk import chunks
 from exchange_app.models import Participant, PartnerCity, YouthPerson, YouthProgram
 from exchange_app.records.filters import (
     ListFilters,
@@ -332,64 +333,81 @@ class PersonMatch:
     likeness: Likeness
 
 
-def _identities_born_on(
-    session: Session, birth_date: date, *conditions: ColumnElement[bool]
-) -> list[tuple[Any, Identity]]:
-    """The participations of people born on ``birth_date`` (and ``conditions``), with identities."""
-    rows = session.execute(
-        select(
-            Participant.id,
-            Participant.person_id,
-            Participant.family_name_kana,
-            Participant.given_name_kana,
-            Participant.family_name,
-            Participant.given_name,
-            Participant.birth_date,
-            Participant.school,
-        ).where(Participant.birth_date == birth_date, *conditions)
-    )
-    return [(row, identity_of_record(row)) for row in rows]
+# The participations of people born on given days: (identity, person id) by birth date.
+KnownPersons = dict[date, list[tuple[Identity, int | None]]]
 
 
-def matching_persons(session: Session, identity: Identity) -> list[PersonMatch]:
-    """Persons already registered who are, or may be, ``identity`` (``likeness``).
+def identities_born_on(
+    session: Session, births: Iterable[date], *conditions: ColumnElement[bool]
+) -> KnownPersons:
+    """The participations of people born on ``births`` (and ``conditions``), with identities.
 
-    The likeliest first; each with its participations and their programmes loaded.
+    A few queries however many days: the form asks for one day, an import for thousands.
     """
-    if not identity.matchable or identity.birth_date is None:
-        return []
-    best: dict[int, Likeness] = {}
-    for row, known in _identities_born_on(
-        session, identity.birth_date, Participant.person_id.is_not(None)
-    ):
-        found = likeness(identity, known)
-        if found is not None and best.get(row.person_id) is not Likeness.SAME:
-            best[row.person_id] = found
-    if not best:
+    known: KnownPersons = {}
+    for part in chunks(sorted(set(births))):
+        rows = session.execute(
+            select(
+                Participant.person_id,
+                Participant.family_name_kana,
+                Participant.given_name_kana,
+                Participant.family_name,
+                Participant.given_name,
+                Participant.birth_date,
+                Participant.school,
+            )
+            .where(Participant.birth_date.in_(part), *conditions)
+            .order_by(Participant.id)
+        )
+        for row in rows:
+            known.setdefault(row.birth_date, []).append((identity_of_record(row), row.person_id))
+    return known
+
+
+def likely_persons(identities: Iterable[Identity], known: KnownPersons) -> dict[int, Likeness]:
+    """The persons in ``known`` that any of ``identities`` is (SAME) or may be (POSSIBLE).
+
+    SAME wins over POSSIBLE; persons in the order first found.
+    """
+    found: dict[int, Likeness] = {}
+    for identity in identities:
+        for other, person_id in known.get(identity.birth_date, []) if identity.birth_date else []:
+            match = likeness(identity, other)
+            if match is not None and person_id is not None and found.get(person_id) is not (
+                Likeness.SAME
+            ):
+                found[person_id] = match
+    return found
+
+
+def _person_matches(session: Session, found: Mapping[int, Likeness]) -> list[PersonMatch]:
+    """``found`` as persons with their participations and programmes, the likeliest first."""
+    if not found:
         return []
     persons = session.scalars(
         select(YouthPerson)
         .options(selectinload(YouthPerson.participations).joinedload(Participant.program))
-        .where(YouthPerson.id.in_(sorted(best)))
+        .where(YouthPerson.id.in_(sorted(found)))
     )
-    matches = [PersonMatch(person, best[person.id]) for person in persons]
+    matches = [PersonMatch(person, found[person.id]) for person in persons]
     matches.sort(key=lambda m: (m.likeness is not Likeness.SAME, m.person.id))
     return matches
 
 
+def matching_persons(session: Session, identity: Identity) -> list[PersonMatch]:
+    """Persons already registered who are, or may be, ``identity`` (``likeness``)."""
+    if not identity.matchable or identity.birth_date is None:
+        return []
+    known = identities_born_on(session, [identity.birth_date], Participant.person_id.is_not(None))
+    return _person_matches(session, likely_persons([identity], known))
+
+
 def possible_duplicates(session: Session, person: YouthPerson) -> list[PersonMatch]:
     """Other persons who are, or may be, ``person`` (by any of its participations)."""
-    best: dict[int, PersonMatch] = {}
-    for participation in person.participations:
-        if participation.anonymized_at is not None:
-            continue
-        for match in matching_persons(session, identity_of_record(participation)):
-            if match.person.id == person.id:
-                continue
-            known = best.get(match.person.id)
-            if known is None or known.likeness is not Likeness.SAME:
-                best[match.person.id] = match
-    return sorted(best.values(), key=lambda m: (m.likeness is not Likeness.SAME, m.person.id))
+    own = [identity_of_record(p) for p in person.participations if p.anonymized_at is None]
+    births = [i.birth_date for i in own if i.matchable and i.birth_date]
+    known = identities_born_on(session, births, Participant.person_id != person.id)
+    return _person_matches(session, likely_persons(own, known))
 
 
 def duplicate_on_program(
@@ -413,10 +431,9 @@ def duplicate_on_program(
             return True
     if not identity.matchable or identity.birth_date is None:
         return False
-    return any(
-        likeness(identity, known) is Likeness.SAME
-        for _row, known in _identities_born_on(session, identity.birth_date, *conditions)
-    )
+    known = identities_born_on(session, [identity.birth_date], *conditions)
+    same_day = known.get(identity.birth_date, [])
+    return any(likeness(identity, other) is Likeness.SAME for other, _person in same_day)
 
 
 # --- retention ------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from exchange_app.youth.kind import (
     YOUTH_PROGRAMS,
     age_on,
     age_outside_youth_range,
+    has_started,
     participant_list_headers,
     participant_list_rows,
     youth_age_range,
@@ -173,7 +174,7 @@ def program_detail(program_id: int) -> Any:
             participants=participants,
             page=page,
             ages={p.id: age_on(p.birth_date, program.start_date) for p in participants},
-            started=program.start_date <= today_in_japan(),
+            started=has_started(program.start_date),
             status_form=StatusForm(),
             history=change_history(session, YOUTH_PROGRAMS, program.id),
         )
