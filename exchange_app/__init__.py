@@ -47,6 +47,7 @@ BLUEPRINTS = (
     "admin",
     "promotions",
     "delegations",
+    "counterparts",
     "youth",
     "indicators",
     "api",

@@ -94,6 +94,16 @@ class OptionalSelectField(SelectField):
         super().pre_validate(form)
 
 
+def optional_int(value: Any) -> int | None:
+    """A select's coercion: an id, or None for the blank choice or anything not a number."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def no_control_characters(_form: Any, field: Any) -> None:
     """Refuse text with control characters other than newline and tab."""
     value = field.data or ""

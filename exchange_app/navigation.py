@@ -25,6 +25,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Home"), READ_RECORDS, "main."),
     NavItem("partners.index", _l("Partner cities"), READ_RECORDS, "partners."),
     NavItem("delegations.index", _l("Delegations"), READ_RECORDS, "delegations."),
+    NavItem("counterparts.index", _l("Counterparts"), READ_RECORDS, "counterparts."),
     NavItem("youth.programs", _l("Youth exchanges"), READ_RECORDS, "youth."),
     NavItem("promotions.index", _l("Network promotions"), READ_RECORDS, "promotions."),
     NavItem(

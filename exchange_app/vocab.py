@@ -222,6 +222,7 @@ class EntityType(Vocabulary):
     YOUTH_PERSON = "youth_person", _l("Young person")
     PROMOTION = "promotion", _l("Promotion")
     ORGANIZATION = "organization", _l("Organisation")
+    COUNTERPART = "counterpart", _l("Counterpart person")
     PARTNER_CITY = "partner_city", _l("Partner city")
     INDICATOR_VALUE = "indicator_value", _l("Indicator figure")
     INDICATOR_YEAR = "indicator_year", _l("Indicator year")

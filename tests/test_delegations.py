@@ -157,7 +157,9 @@ def test_delete_asks_first_then_removes_with_rows_and_audits(client, auth, db) -
         )
     )
     assert entry.changes["title"] == ["To delete", None]
-    assert entry.changes["members"][0] == [{"name": "A", "organization": None, "title": None}]
+    assert entry.changes["members"][0] == [
+        {"name": "A", "organization": None, "title": None, "counterpart_id": None}
+    ]
 
 
 def test_delete_is_not_a_get(client, auth, db) -> None:

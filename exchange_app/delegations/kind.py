@@ -33,12 +33,24 @@ from exchange_app.partners.kind import PARTNER_NOTE_EN, PARTNER_NOTE_JA, partner
 from exchange_app.records.fields import Field, FieldType, ImportColumn, Reference, RowKind
 from exchange_app.records.kind import ExportColumn, RecordKind, RecordValues
 from exchange_app.records.rules import end_not_before_start
+from exchange_app.services.counterparts import COUNTERPART
 from exchange_app.services.dates import fiscal_year_label, fiscal_year_of
 from exchange_app.vocab import Direction, EntityType, ExchangeField, GiftDirection
 
 
 def _joined(parts: Iterable[str | None], separator: str = " ") -> str:
     return separator.join(part for part in parts if part)
+
+
+def counterpart_link(label: Any) -> Field:
+    """A row's link to the person in the counterparts directory (chosen in the form)."""
+    return Field(
+        "counterpart_id",
+        FieldType.REFERENCE,
+        label,
+        reference=COUNTERPART,
+        blank_label=_l("— not in the directory —"),
+    )
 
 
 def _project_options(session: Session, language: str) -> list[tuple[int, str]]:
@@ -89,6 +101,7 @@ MEMBERS = RowKind(
             max_length=100,
             import_column=ImportColumn("title", ("役職", "肩書"), "役職（任意）。", "Job title.", "副市長"),
         ),
+        counterpart_link(_l("Person in the directory")),
     ),
     not_declared=frozenset({"id", "delegation_id", "position"}),
     export_line=lambda m: _joined([m.name, _joined([m.organization, m.title])], "　"),
@@ -124,6 +137,7 @@ COURTESY_CALLS = RowKind(
             max_length=2000,
             import_column=ImportColumn("notes", ("備考", "メモ"), "備考（任意）。", "Notes.", ""),
         ),
+        counterpart_link(_l("Person met")),
     ),
     not_declared=frozenset({"id", "delegation_id", "position"}),
     export_line=lambda c: _joined([c.visited_on.isoformat() if c.visited_on else None, c.visited]),
@@ -173,6 +187,7 @@ GIFTS = RowKind(
             _l("Date"),
             import_column=ImportColumn("date", ("日付", "贈呈日"), DATE_NOTE_JA, DATE_NOTE_EN),
         ),
+        counterpart_link(_l("Person in the directory")),
     ),
     not_content=frozenset({"direction"}),
     not_declared=frozenset({"id", "delegation_id", "position"}),

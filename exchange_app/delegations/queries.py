@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.models import (
+    Counterpart,
+    CourtesyCall,
     Delegation,
     DelegationField,
+    DelegationMember,
+    Gift,
     PartnerCity,
     delegation_leading_projects,
 )
@@ -24,6 +28,7 @@ from exchange_app.records.filters import (
     text_matches,
     with_leading_project,
 )
+from exchange_app.services.counterparts import name_matches
 from exchange_app.services.dates import fiscal_year_of
 from exchange_app.vocab import Direction, ExchangeField
 
@@ -41,20 +46,53 @@ def parse_filters(args: Mapping[str, str]) -> ListFilters:
     )
 
 
+def search_matches(text: str) -> ColumnElement[bool]:
+    """The list search: the visit's own text, its members, courtesy calls and gifts, and
+    the people of the directory its rows link to."""
+    people = select(Counterpart.id).where(name_matches(text))
+    return or_(
+        text_matches(
+            text,
+            Delegation.title,
+            Delegation.head_name,
+            Delegation.head_title,
+            Delegation.counterpart,
+            Delegation.purpose,
+        ),
+        exists().where(
+            DelegationMember.delegation_id == Delegation.id,
+            or_(
+                text_matches(
+                    text,
+                    DelegationMember.name,
+                    DelegationMember.organization,
+                    DelegationMember.title,
+                ),
+                DelegationMember.counterpart_id.in_(people),
+            ),
+        ),
+        exists().where(
+            CourtesyCall.delegation_id == Delegation.id,
+            or_(
+                text_matches(text, CourtesyCall.visited, CourtesyCall.notes),
+                CourtesyCall.counterpart_id.in_(people),
+            ),
+        ),
+        exists().where(
+            Gift.delegation_id == Delegation.id,
+            or_(
+                text_matches(text, Gift.description, Gift.counterpart),
+                Gift.counterpart_id.in_(people),
+            ),
+        ),
+    )
+
+
 def filter_conditions(filters: ListFilters) -> list[ColumnElement[bool]]:
     """The conditions a delegation must meet to be on the filtered list."""
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        conditions.append(
-            text_matches(
-                filters.q,
-                Delegation.title,
-                Delegation.head_name,
-                Delegation.head_title,
-                Delegation.counterpart,
-                Delegation.purpose,
-            )
-        )
+        conditions.append(search_matches(filters.q))
     if filters.city:
         conditions.append(in_city(Delegation.partner_city_id, filters.city))
     if filters.direction:
@@ -200,9 +238,9 @@ def get_delegation(session: Session, delegation_id: int) -> Delegation | None:
             joinedload(Delegation.partner_city),
             selectinload(Delegation.field_rows),
             selectinload(Delegation.leading_projects),
-            selectinload(Delegation.members),
-            selectinload(Delegation.courtesy_calls),
-            selectinload(Delegation.gifts),
+            selectinload(Delegation.members).joinedload(DelegationMember.person),
+            selectinload(Delegation.courtesy_calls).joinedload(CourtesyCall.person),
+            selectinload(Delegation.gifts).joinedload(Gift.person),
         )
         .where(Delegation.id == delegation_id)
     )

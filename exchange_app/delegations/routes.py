@@ -14,7 +14,7 @@ from exchange_app.delegations.forms import DelegationForm, DeleteForm
 from exchange_app.delegations.kind import DELEGATIONS
 from exchange_app.models import Delegation
 from exchange_app.records import filters as list_filters
-from exchange_app.records.forms import KindForm, row_form_class
+from exchange_app.records.forms import KindForm
 from exchange_app.records.history import change_history
 from exchange_app.records.views import (
     confirm_delete,
@@ -26,16 +26,13 @@ from exchange_app.records.views import (
     save_changes,
 )
 from exchange_app.services import partners
+from exchange_app.services.counterparts import active_counterparts
 from exchange_app.services.pagination import paginate
 
 
 def _render_form(form: KindForm, delegation: Delegation | None, conflict: bool = False) -> str:
     """The delegation form, with an empty row of each list for the script to copy."""
-    row_templates = {
-        key: row_form_class(rows)(prefix=f"{key}-__index__-")
-        for key in form.row_lists()
-        if (rows := DELEGATIONS.field(key).rows) is not None
-    }
+    row_templates = {key: form.row_template(key) for key in form.row_lists()}
     return render_template(
         "delegations/edit.html",
         form=form,
@@ -43,6 +40,7 @@ def _render_form(form: KindForm, delegation: Delegation | None, conflict: bool =
         conflict=conflict,
         row_templates=row_templates,
         kind=DELEGATIONS,
+        counterparts=active_counterparts(get_session()),
     )
 
 
@@ -73,7 +71,7 @@ def new() -> str | Response:
     form = record_form(DelegationForm)
     if not form.is_submitted():
         form.direction.data = request.args.get("direction", "outbound")
-        form.members.append_entry()
+        form.add_row("members")
     elif not form.apply_row_action(request.form.get("row_action", "")) and form.validate():
         session = get_session()
         saved = create_once(

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from exchange_app.models.audit import AuditEntry
+from exchange_app.models.counterpart import Counterpart, CounterpartPost
 from exchange_app.models.delegation import (
     CourtesyCall,
     Delegation,
@@ -29,6 +30,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "ConfirmedYear",
+    "Counterpart",
+    "CounterpartPost",
     "CourtesyCall",
     "Delegation",
     "DelegationField",

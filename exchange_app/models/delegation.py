@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange_app.db import Base
+from exchange_app.models.counterpart import Counterpart
 from exchange_app.models.mixins import EditableRecord, one_of
 from exchange_app.models.partner import PartnerCity
 from exchange_app.models.reference import LeadingProject
@@ -112,8 +113,12 @@ class DelegationMember(Base):
     name: Mapped[str] = mapped_column(String(100))
     organization: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(100))
+    counterpart_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counterparts.id", ondelete="SET NULL"), index=True
+    )
 
     delegation: Mapped[Delegation] = relationship(back_populates="members")
+    person: Mapped[Counterpart | None] = relationship()
 
 
 class CourtesyCall(Base):
@@ -129,8 +134,12 @@ class CourtesyCall(Base):
     visited: Mapped[str] = mapped_column(String(200))
     visited_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    counterpart_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counterparts.id", ondelete="SET NULL"), index=True
+    )
 
     delegation: Mapped[Delegation] = relationship(back_populates="courtesy_calls")
+    person: Mapped[Counterpart | None] = relationship()
 
 
 class Gift(Base):
@@ -148,5 +157,9 @@ class Gift(Base):
     description: Mapped[str] = mapped_column(String(500))
     counterpart: Mapped[str | None] = mapped_column(String(200))
     given_on: Mapped[date | None] = mapped_column(Date)
+    counterpart_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counterparts.id", ondelete="SET NULL"), index=True
+    )
 
     delegation: Mapped[Delegation] = relationship(back_populates="gifts")
+    person: Mapped[Counterpart | None] = relationship()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from exchange_app.forms import OneTimeForm, VersionedForm
+from exchange_app.forms import OneTimeForm, VersionedForm, optional_int
 from exchange_app.models import Organization
 from exchange_app.promotions.kind import ORGANIZATIONS, PROMOTIONS
 from exchange_app.records.forms import form_field, kind_form
@@ -25,15 +23,6 @@ PromotionForm = kind_form(
 OrganizationForm = kind_form(ORGANIZATIONS)
 
 
-def _optional_int(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class DeleteForm(VersionedForm):
     """Confirmation that a promotion should be deleted."""
 
@@ -47,7 +36,7 @@ class DeleteForm(VersionedForm):
 class MergeForm(VersionedForm):
     """Merge this organisation with a duplicate and choose which one stays."""
 
-    other_id = SelectField(_l("Duplicate organisation"), coerce=_optional_int)
+    other_id = SelectField(_l("Duplicate organisation"), coerce=optional_int)
     survivor = RadioField(
         _l("Which one stays?"),
         choices=[

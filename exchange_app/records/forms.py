@@ -192,7 +192,8 @@ class KindForm(VersionedForm):
         return [self.record_kind.field(key) for key in self.declared_keys]
 
     def set_reference_choices(self, session: Session, language: str) -> None:
-        """Offer the records each reference field may point at."""
+        """Offer the records each reference field may point at, in rows too."""
+        self.row_choices: dict[str, dict[str, list[SelectChoice]]] = {}
         for item in self.declared():
             if item.type in (FieldType.REFERENCE, FieldType.REFERENCES):
                 assert item.reference is not None
@@ -201,6 +202,30 @@ class KindForm(VersionedForm):
                     self[item.key].choices = [SelectChoice("", item.blank_label), *options]
                 else:
                     self[item.key].choices = options
+            elif item.type is FieldType.ROWS and item.rows is not None:
+                self.row_choices[item.key] = {
+                    sub.key: [
+                        SelectChoice("", sub.blank_label),
+                        *reference_options(session, sub, language),
+                    ]
+                    for sub in item.rows.fields
+                    if sub.type is FieldType.REFERENCE
+                }
+                for entry in self[item.key]:
+                    self._offer_row_choices(item.key, entry.form)
+
+    def _offer_row_choices(self, list_name: str, row: Form) -> None:
+        for key, choices in getattr(self, "row_choices", {}).get(list_name, {}).items():
+            row[key].choices = choices
+
+    def row_template(self, list_name: str) -> RowForm:
+        """An empty row of a row list, its fields named ``<list>-__index__-<field>``, for
+        the page's script to copy."""
+        rows = self.record_kind.field(list_name).rows
+        assert rows is not None
+        template = row_form_class(rows)(prefix=f"{list_name}-__index__-")
+        self._offer_row_choices(list_name, template)
+        return template
 
     def load_record(self, record: Any) -> None:
         """Fill a form shown for editing with the record's values."""
@@ -214,6 +239,12 @@ class KindForm(VersionedForm):
                 field.data = [str(other.id) for other in getattr(record, item.relationship or "")]
             elif item.type is FieldType.CHOICES:
                 field.data = list(getattr(record, item.model_attribute))
+            elif item.type is FieldType.ROWS and item.rows is not None:
+                references = [sub for sub in item.rows.fields if sub.type is FieldType.REFERENCE]
+                for entry, row in zip(field, getattr(record, item.model_attribute), strict=False):
+                    for sub in references:
+                        value = getattr(row, sub.model_attribute)
+                        entry.form[sub.key].data = "" if value is None else str(value)
 
     def values(self) -> RecordValues:
         """What was entered, as clean values by field key (blank rows left out)."""
@@ -244,7 +275,7 @@ class KindForm(VersionedForm):
         """One more empty row in a row list."""
         rows = self[list_name]
         if len(rows.entries) < MAX_ROWS:
-            rows.append_entry()
+            self._offer_row_choices(list_name, rows.append_entry().form)
 
     def remove_row(self, list_name: str, index: int) -> None:
         """Drop one row of a row list."""

@@ -107,7 +107,12 @@ def describe(
     if value == PERSONAL:
         return _("(personal data, not shown)")
     if isinstance(item, RowKind):
-        parts = [describe(sub, value.get(sub.key)) for sub in item.fields]
+        parts = [
+            _("person no. %(number)s", number=value[sub.key])
+            if sub.type is FieldType.REFERENCE and value.get(sub.key) is not None
+            else describe(sub, value.get(sub.key))
+            for sub in item.fields
+        ]
         return " / ".join(part for part in parts if part != "—")
     if item is None:
         return _separator().join(map(str, value)) if isinstance(value, list) else str(value)

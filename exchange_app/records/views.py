@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -30,6 +30,14 @@ from exchange_app.vocab import AuditAction
 T = TypeVar("T")
 F = TypeVar("F", bound=KindForm)
 ViewResult = str | Response | tuple[str, int]
+
+
+def no_store(response: Any) -> Response:
+    """The response, marked never to be stored by a browser or proxy (personal data)."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 def found(record: T | None) -> T:

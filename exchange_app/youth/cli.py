@@ -30,17 +30,24 @@ def purge_personal_data_command(before: datetime, yes: bool) -> None:
         raise click.BadParameter("the date cannot be in the future", param_hint="--before")
     session = get_session()
     preview = queries.purge_preview(session, day)
-    if not preview.participants:
+    if not preview.anything:
         # Pending uploads may hold personal data whatever the date: they go in any case.
         begin_write(session)
         uploads.discard_all(session)
         session.commit()
-        click.echo(f"No participant records of programmes ended before {day.isoformat()}.")
+        click.echo(
+            f"No participant records of programmes ended before {day.isoformat()}, and no "
+            "private contacts of counterparts to remove."
+        )
         return
     click.echo(
         f"{preview.participants} participant records of {preview.programs} programmes "
         f"ended before {day.isoformat()} will be anonymised (names, contacts, birth dates, "
         "schools removed; counts kept)."
+    )
+    click.echo(
+        f"{preview.counterparts} counterparts not met since {day.isoformat()} will lose "
+        "their private contacts."
     )
     if not yes and not click.confirm("Continue?", default=False):
         click.echo("Nothing changed.")

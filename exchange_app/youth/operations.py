@@ -345,7 +345,8 @@ def purge_personal_data(session: Session, before: date) -> int:
     """Anonymise participants of programmes that ended before ``before``; returns how many.
 
     Every pending upload (an import waiting for confirmation, which may hold the very data
-    purged) is discarded too.
+    purged) is discarded too, and counterparts not met since ``before`` lose their private
+    contacts (``counterparts.operations.purge_private_contacts``).
 
     Every field the declaration marks personal is removed (names, kana, romaji, birth
     date, school, grade, guardian's name and contacts, emergency contact, notes), and
@@ -353,7 +354,10 @@ def purge_personal_data(session: Session, before: date) -> int:
     (the consent rule needs it), the person link and the programme stay, so every
     count and indicator is the same before and after.
     """
+    from exchange_app.counterparts.operations import purge_private_contacts
+
     uploads.discard_all(session)
+    purge_private_contacts(session, before)
     participants = list(session.scalars(queries.purge_statement(before)))
     now = utcnow()
     for participant in participants:

@@ -456,15 +456,31 @@ class PurgePreview:
     before: date
     participants: int
     programs: int
+    counterparts: int = 0  # counterparts whose private contacts go
+
+    @property
+    def anything(self) -> bool:
+        """Whether the purge would remove anything."""
+        return bool(self.participants or self.counterparts)
 
 
 def purge_preview(session: Session, before: date) -> PurgePreview:
-    """How many participant records (of how many programmes) a purge would anonymise."""
+    """How many participant records (of how many programmes) a purge would anonymise, and
+    how many counterparts would lose their private contacts."""
+    # Imported here so that the youth and counterparts features do not import each other
+    # at start-up (the counterparts compare names with ``youth.identity``).
+    from exchange_app.counterparts.operations import private_contacts_to_purge_count
+
     subquery = purge_statement(before).order_by(None).subquery()
     row = session.execute(
         select(func.count(), func.count(func.distinct(subquery.c.program_id))).select_from(subquery)
     ).one()
-    return PurgePreview(before=before, participants=row[0], programs=row[1])
+    return PurgePreview(
+        before=before,
+        participants=row[0],
+        programs=row[1],
+        counterparts=private_contacts_to_purge_count(session, before),
+    )
 
 
 # --- a partner city's page ----------------------------------------------------------------

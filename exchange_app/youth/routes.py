@@ -14,7 +14,6 @@ from typing import Any
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -35,6 +34,7 @@ from exchange_app.records.views import (
     create_once,
     found,
     legacy_redirect,
+    no_store,
     record_form,
     save_changes,
 )
@@ -63,14 +63,6 @@ from exchange_app.youth.kind import (
     participant_list_rows,
     youth_age_range,
 )
-
-
-def no_store(response: Any) -> Response:
-    """The response, marked never to be stored by a browser or proxy."""
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
 
 
 def personal_data_view(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -501,12 +493,17 @@ def purge() -> Any:
     preview = None
     if form.validate_on_submit():
         preview = queries.purge_preview(session, form.before.data)
-        if form.confirm.data == "yes" and preview.participants:
+        if form.confirm.data == "yes" and preview.anything:
             count = operations.purge_personal_data(session, form.before.data)
             session.commit()
             operations.compact_storage(get_db().engine)
             flash(
-                _("Personal data removed from %(count)s participant records.", count=count),
+                _(
+                    "Personal data removed from %(count)s participant records and the private "
+                    "contacts of %(counterparts)s counterparts.",
+                    count=count,
+                    counterparts=preview.counterparts,
+                ),
                 "success",
             )
             return redirect(url_for("youth.purge"))

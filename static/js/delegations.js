@@ -38,4 +38,36 @@
       }
     });
   });
+
+  // A name typed in a member, courtesy call or gift row offers the people of the directory
+  // (the datalist); picking one links the row to that person when it is not linked yet.
+  var names = document.getElementById("counterpart-names");
+  if (names) {
+    document.querySelectorAll("[data-person-input]").forEach(function (list) {
+      var key = list.getAttribute("data-person-input");
+      if (!key) { return; }
+      var suffix = "-" + key;
+      function offer(input) {
+        if (input.name && input.name.slice(-suffix.length) === suffix) {
+          input.setAttribute("list", "counterpart-names");
+          input.setAttribute("autocomplete", "off");
+        }
+      }
+      list.querySelectorAll("input").forEach(offer);
+      list.addEventListener("focusin", function (event) {
+        if (event.target.tagName === "INPUT") { offer(event.target); }
+      });
+      list.addEventListener("change", function (event) {
+        var input = event.target;
+        if (input.tagName !== "INPUT" || input.getAttribute("list") !== "counterpart-names") { return; }
+        var row = input.closest(".row-list-row");
+        var select = row && row.querySelector("select[name$='-counterpart_id']");
+        if (!select || select.value) { return; }
+        var chosen = Array.prototype.find.call(names.options, function (option) {
+          return option.value === input.value;
+        });
+        if (chosen) { select.value = chosen.getAttribute("data-id"); }
+      });
+    });
+  }
 })();

@@ -115,6 +115,13 @@ ROUTES: dict[str, Expect] = {
     "promotions.organization_new": Expect(get=WRITE, post=WRITE),
     "promotions.organization_edit": Expect(get=WRITE, post=EDIT_WRITE),
     "promotions.organization_merge": Expect(get=WRITE, post=WRITE),
+    # Counterparts: everyone reads; private contacts are shown to coordinators and admins only
+    "counterparts.index": Expect(get=READ),
+    "counterparts.detail": Expect(get=READ),
+    "counterparts.new": Expect(get=WRITE, post=WRITE),
+    "counterparts.edit": Expect(get=WRITE, post=EDIT_WRITE),
+    "counterparts.merge": Expect(get=WRITE, post=WRITE),
+    "counterparts.delete": Expect(get=WRITE, post=EDIT_WRITE),
     # Indicators
     "indicators.dashboard": Expect(get=READ),
     "indicators.export": Expect(get=READ),
@@ -230,6 +237,16 @@ def _an_organization_id(session: Session) -> int:
     )
 
 
+def _a_counterpart_id(session: Session) -> int:
+    from exchange_app.models import Counterpart
+
+    return _existing_or_new(
+        session,
+        Counterpart,
+        lambda: Counterpart(name_local="王 明", partner_city_id=_guilin(session).id),
+    )
+
+
 def _a_promotion_id(session: Session) -> int:
     from datetime import date
 
@@ -313,6 +330,7 @@ URL_ARGS: dict[str, Callable[[Session], Any]] = {
     "delegation_id": _a_delegation_id,
     "promotion_id": _a_promotion_id,
     "organization_id": _an_organization_id,
+    "counterpart_id": _a_counterpart_id,
     "program_id": _a_program_id,
     "participant_id": lambda session: _a_participant(session).id,
     "person_id": lambda session: _a_participant(session).person_id,
@@ -326,6 +344,7 @@ MISSING_ARGS: dict[str, Any] = {
     "delegation_id": 987654321,
     "promotion_id": 987654321,
     "organization_id": 987654321,
+    "counterpart_id": 987654321,
     "program_id": 987654321,
     "participant_id": 987654321,
     "person_id": 987654321,
