@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from exchange_app.counterparts import operations as counterpart_operations
 from exchange_app.models import Organization, Participant, Promotion
 from exchange_app.promotions import operations
 from exchange_app.promotions.kind import channel_for_organization_kind
@@ -50,8 +51,21 @@ def records(live_server) -> dict[str, int]:
                 None,
             )
             operations.update_promotion(session, promotion, {"reach": 300}, None)
+        counterpart = counterpart_operations.create_counterpart(
+            session,
+            {
+                "name_local": "王 明",
+                "name_romaji": "Wang Ming",
+                "partner_city_id": delegation.partner_city_id,
+                "posts": [{"title": "副市長", "organization": None, "start_date": None,
+                           "end_date": None}],
+                "private_email": "a11y.home@example.org",
+            },
+            None,
+        )
         session.commit()
         return {
+            "counterpart": counterpart.id,
             "delegation": delegation.id,
             "program": program.id,
             "participant": participant.id,
@@ -69,6 +83,12 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "delegations": "/delegations/",
         "delegation-form": "/delegations/new",
         "delegation-detail": f"/delegations/{records['delegation']}",
+        "counterparts": "/counterparts/",
+        "counterpart-form": "/counterparts/new",
+        "counterpart": f"/counterparts/{records['counterpart']}",
+        "counterpart-edit": f"/counterparts/{records['counterpart']}/edit",
+        "counterpart-merge": f"/counterparts/{records['counterpart']}/merge",
+        "counterpart-delete": f"/counterparts/{records['counterpart']}/delete",
         "youth": "/youth/",
         "youth-programme-form": "/youth/new",
         "youth-programme": f"/youth/{records['program']}",
