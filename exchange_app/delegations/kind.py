@@ -49,7 +49,7 @@ def counterpart_link(label: Any) -> Field:
         FieldType.REFERENCE,
         label,
         reference=COUNTERPART,
-        blank_label=_l("— not in the directory —"),
+        blank_label=_l("— not listed —"),
     )
 
 
