@@ -15,7 +15,13 @@ from exchange_app.youth import operations, queries
 from exchange_app.youth.identity import Likeness, identity_of, likeness
 from tests.factories import make_participant, make_program
 from tests.import_files import make_file
-from tests.test_imports import PARTICIPANT_HEADERS, add_program, plan_import, run_import
+from tests.test_imports import (
+    PARTICIPANT_HEADERS,
+    add_program,
+    apply_plan,
+    plan_import,
+    run_import,
+)
 from tests.test_imports_web import confirm, upload
 
 BIRTH = date(2010, 4, 2)
@@ -106,8 +112,9 @@ def _form_values(**values: Any) -> dict[str, Any]:
 
 def test_the_form_offers_the_known_person_and_links_on_the_answer(db: Session) -> None:
     earlier = make_program(db, start_date=date(2024, 8, 1))
-    known = make_participant(db, earlier, **_form_values(family_name_kana="ヤマダ",
-                                                          given_name_kana="ユウマ"))
+    known = make_participant(
+        db, earlier, **_form_values(family_name_kana="ヤマダ", given_name_kana="ユウマ")
+    )
     program = make_program(db, start_date=date(2025, 8, 1))
     with pytest.raises(operations.PersonChoiceNeeded) as asked:
         operations.person_to_link(db, program, _form_values(), "")
@@ -136,15 +143,23 @@ def test_the_form_offers_other_kanji_as_possible_never_links_it(db: Session) -> 
 
 def test_the_same_person_twice_on_one_programme_is_refused(db: Session) -> None:
     program = make_program(db)
-    first = make_participant(db, program, **_form_values(family_name_kana="ヤマダ",
-                                                          given_name_kana="ユウマ"))
+    first = make_participant(
+        db, program, **_form_values(family_name_kana="ヤマダ", given_name_kana="ユウマ")
+    )
     with pytest.raises(operations.AlreadyRegistered):
         operations.person_to_link(db, program, _form_values(), "new")
     with pytest.raises(operations.AlreadyRegistered):
         operations.person_to_link(db, program, _form_values(given_name="x"), str(first.person_id))
     # ... and by the database, whatever writes it.
-    db.add(Participant(program_id=program.id, person_id=first.person_id, role="youth",
-                       resident=True, status="applied"))
+    db.add(
+        Participant(
+            program_id=program.id,
+            person_id=first.person_id,
+            role="youth",
+            resident=True,
+            status="applied",
+        )
+    )
     with pytest.raises(IntegrityError):
         db.flush()
     db.rollback()
@@ -214,9 +229,7 @@ def test_the_same_reading_with_other_kanji_is_not_merged(db: Session, ctx: Any) 
     assert _persons(db) == 2
 
 
-def test_a_corrected_row_updates_its_participation_never_doubles_it(
-    db: Session, ctx: Any
-) -> None:
+def test_a_corrected_row_updates_its_participation_never_doubles_it(db: Session, ctx: Any) -> None:
     add_program(db, "YP-A")
     _import(db, _row("YP-A", **{"姓（カナ）": "", "名（カナ）": "", "状況": "selected"}))
     corrected = _row("YP-A", 学校名="熊本市立第一中学校")
@@ -248,9 +261,7 @@ def test_merging_two_persons_moves_the_participations_and_fixes_the_unique_count
 ) -> None:
     earlier, later = _two_programmes(db)
     first = make_participant(db, earlier, **_form_values(status="participated"))
-    second = make_participant(
-        db, later, **_form_values(given_name="勇馬", status="participated")
-    )
+    second = make_participant(db, later, **_form_values(given_name="勇馬", status="participated"))
     survivor_id, duplicate_id = first.person_id, second.person_id
     assert queries.participations_of(db) == queries.Participations(2, 2)
     auth.login("coordinator")
@@ -266,9 +277,7 @@ def test_merging_two_persons_moves_the_participations_and_fixes_the_unique_count
     assert db.get(YouthPerson, duplicate_id) is None
     assert db.get(Participant, second.id).person_id == survivor_id
     entries = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "participant"))
-    assert any(
-        e.changes == {"person_id": [duplicate_id, survivor_id]} for e in entries
-    )
+    assert any(e.changes == {"person_id": [duplicate_id, survivor_id]} for e in entries)
 
 
 def test_a_merge_of_two_persons_on_the_same_programme_is_refused(
@@ -309,9 +318,7 @@ def test_splitting_a_wrongly_linked_participation_makes_a_new_person(
     assert "すでに単独の人として登録されています" in again.get_data(as_text=True)
 
 
-def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(
-    db: Session, ctx: Any
-) -> None:
+def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(db: Session, ctx: Any) -> None:
     add_program(db, "YP-A")
     add_program(db, "YP-B")
     _import(db, _row("YP-A"))
@@ -327,8 +334,58 @@ def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(
     linked, possible = plan.rows
     assert plan.ok
     assert linked.notes == [f"人物番号 {known} に紐づけます（桂林市青少年交流 2024-08-01）。"]
+    assert (linked.offers, linked.linked) == ([], None)
     assert possible.notes[0].startswith(f"人物番号 {known}（桂林市青少年交流 2024-08-01）の可能性")
+    # Offered, not linked, until the user chooses.
+    assert (possible.offers, possible.linked) == ([known], None)
     assert "1 行は、すでに登録されている人の可能性があります" in plan.warnings[-1].message
+    assert "現在 0 行が紐づけ済み" in plan.warnings[-1].message
+
+
+def test_a_row_linked_in_the_preview_joins_the_person_it_was_offered(db: Session, ctx: Any) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    _import(db, _row("YP-A"))
+    known = db.scalar(select(Participant.person_id))
+    content = _file(_row("YP-B", 名="勇馬"))
+    plan = plan_import(db, "participants", *content, links={2: known})
+    assert plan.ok and plan.rows[0].linked == known
+    assert "現在 1 行が紐づけ済み" in plan.warnings[-1].message
+    apply_plan(db, plan)
+    db.commit()
+    assert _persons(db) == 1
+    assert db.scalar(select(func.count()).select_from(YouthPerson)) == 1
+    # A person the check did not offer is never linked, whatever the choice says.
+    add_program(db, "YP-C")
+    other = make_participant(
+        db, db.scalar(select(YouthProgram).where(YouthProgram.external_id == "YP-C"))
+    )
+    stray = plan_import(
+        db, "participants", *_file(_row("YP-C", 名="勇真")), links={2: other.person_id}
+    )
+    assert stray.rows[0].linked is None
+
+
+def test_a_person_already_on_the_programme_is_not_offered_for_it(db: Session, ctx: Any) -> None:
+    add_program(db, "YP-A")
+    _import(db, _row("YP-A"))
+    plan = plan_import(db, "participants", *_file(_row("YP-A", 名="勇馬")))
+    (row,) = plan.rows
+    assert (row.action, row.offers) == ("create", [])
+
+
+def test_two_rows_linking_one_person_to_one_programme_are_refused(db: Session, ctx: Any) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    _import(db, _row("YP-A"))
+    known = db.scalar(select(Participant.person_id))
+    content = _file(_row("YP-B", 名="勇馬"), _row("YP-B", 名="勇真"))
+    plan = plan_import(db, "participants", *content, links={2: known, 3: known})
+    assert not plan.ok
+    assert [(p.line, p.column) for p in plan.problems] == [(3, "family_name")]
+    assert f"2 行目が人物番号 {known} を同じ事業に紐づけています" in plan.problems[0].message
+    # Still offered, so the user can choose a new person for one of them.
+    assert plan.rows[1].offers == [known]
 
 
 def test_a_row_that_is_two_known_persons_is_a_problem_until_they_are_merged(
@@ -361,3 +418,51 @@ def test_the_web_preview_shows_the_person_notes(client: Any, auth: Any, db: Sess
     page = client.get(second.headers["Location"]).get_data(as_text=True)
     assert f"人物番号 {known}（桂林市青少年交流 2024-08-01）の可能性があります" in page
     assert "1 行は、すでに登録されている人の可能性があります" in page
+    assert f'name="link-2" id="link-2-{known}" value="{known}"' in page
+
+
+def _preview_with_offers(client: Any, db: Session, *rows: list[str]) -> tuple[str, int]:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    first = upload(client, "participants", *_file(_row("YP-A")))
+    confirm(client, first.headers["Location"])
+    known = db.scalar(select(Participant.person_id))
+    return upload(client, "participants", *_file(*rows)).headers["Location"], known
+
+
+def test_choosing_a_link_in_the_web_preview_imports_the_row_as_that_person(
+    client: Any, auth: Any, db: Session
+) -> None:
+    auth.login("coordinator")
+    preview, known = _preview_with_offers(
+        client, db, _row("YP-B", 名="勇馬"), _row("YP-B", 名="太郎", **{"名（カナ）": "たろう"})
+    )
+    chosen = client.post(
+        f"{preview}/links", data={"link-lines": ["2", "3"], "link-2": str(known), "link-3": "new"}
+    )
+    assert chosen.status_code == 303 and chosen.headers["Location"] == preview
+    page = client.get(preview).get_data(as_text=True)
+    assert f'id="link-2-{known}" value="{known}" checked' in page
+    assert "現在 1 行が紐づけ済み" in page
+    confirm(client, preview)
+    db.expire_all()
+    persons = dict(db.execute(select(Participant.given_name, Participant.person_id)).all())
+    assert persons["勇馬"] == known
+    assert persons["太郎"] != known
+    assert db.scalar(select(func.count()).select_from(YouthPerson)) == 2
+    # The upload is gone once imported.
+    assert client.get(preview).status_code == 404
+
+
+def test_link_all_suggested_links_every_offered_row(client: Any, auth: Any, db: Session) -> None:
+    auth.login("coordinator")
+    preview, _known = _preview_with_offers(client, db, _row("YP-B", 名="勇馬"))
+    client.post(f"{preview}/links", data={"link-all": "1"})
+    page = client.get(preview).get_data(as_text=True)
+    assert "現在 1 行が紐づけ済み" in page
+    client.post(f"{preview}/links", data={"link-lines": ["2"], "link-2": "new"})
+    assert "現在 0 行が紐づけ済み" in client.get(preview).get_data(as_text=True)
+    client.post(f"{preview}/links", data={"link-all": "1"})
+    confirm(client, preview)
+    db.expire_all()
+    assert _persons(db) == 1

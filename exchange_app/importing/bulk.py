@@ -48,6 +48,10 @@ class RowPlan:
     new_references: dict[str, str] = field(default_factory=dict)
     # What the user should know before confirming (a person linked or possibly the same).
     notes: list[str] = field(default_factory=list)
+    # Records the user may link a new row to (a person who may be the same), best first,
+    # and the one the user chose (None: the row makes a record of its own).
+    offers: list[int] = field(default_factory=list)
+    linked: int | None = None
 
 
 @dataclass

@@ -9,7 +9,7 @@ any problem, so an import never half-writes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +94,8 @@ class ImportPlan:
     new_records: list[dict[str, Any]] = field(default_factory=list)
     # Unknown records the import could have created, had it been asked to.
     creatable_unknowns: int = 0
+    # The user's choices in the preview: file line -> the offered record to link it to.
+    links: dict[int, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +106,30 @@ class ImportPlan:
     def counts(self) -> Counter[str]:
         """How many rows will be created, updated, left unchanged, or are in error."""
         return Counter(row.action for row in self.rows)
+
+
+NEW_RECORD_CHOICE = "new"
+
+
+def choose_links(
+    plan: ImportPlan, choices: Mapping[int, str], *, link_all: bool = False
+) -> dict[int, int]:
+    """The links a preview's choices make: ``choices`` maps a row's line to an offered
+    record's id or ``NEW_RECORD_CHOICE``; ``link_all`` links every offered row not linked
+    yet to its first (best) offer. Anything not offered for its row is ignored."""
+    links = dict(plan.links)
+    for row in plan.rows:
+        if not row.offers:
+            links.pop(row.line, None)
+            continue
+        choice = choices.get(row.line)
+        if choice == NEW_RECORD_CHOICE:
+            links.pop(row.line, None)
+        elif choice is not None and choice.isdigit() and int(choice) in row.offers:
+            links[row.line] = int(choice)
+        if link_all and row.line not in links:
+            links[row.line] = row.offers[0]
+    return links
 
 
 class ImportRefused(Exception):
@@ -177,15 +203,17 @@ def plan_import(
     limits: UploadLimits | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     create_missing: bool = False,
+    links: Mapping[int, int] | None = None,
 ) -> ImportPlan:
     """Check a whole file and say what importing it would do. Writes nothing.
 
     ``progress(done, total)`` hears the rows read (total None) and then the rows checked;
     it may raise to stop the check (a job over its time budget). ``create_missing``: a
     record the rows name that does not exist is to be created where the kind knows how
-    (listed in ``new_records``) instead of being a problem.
+    (listed in ``new_records``) instead of being a problem. ``links``: the records the
+    user chose in the preview for rows that were offered some (``RowPlan.offers``).
     """
-    plan = ImportPlan(kind=kind.key, filename=filename)
+    plan = ImportPlan(kind=kind.key, filename=filename, links=dict(links or {}))
     tick = (lambda rows: progress(rows, None)) if progress else None
     try:
         table = read_table(filename, content, max_bytes, limits=limits, tick=tick)

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,8 @@ class StoredUpload:
     uploaded_at: datetime
     content: bytes
     check_job_id: int | None = None
+    # The user's choices in the preview: file line -> the offered record to link it to.
+    links: dict[int, int] = field(default_factory=dict)
 
 
 def save_upload(
@@ -83,7 +85,19 @@ def load_upload(session: Session, token: str, user_id: int | None) -> StoredUplo
         stored.created_at,
         stored.content,
         stored.meta.get("check_job_id"),
+        {int(line): record_id for line, record_id in stored.meta.get("links", {}).items()},
     )
+
+
+def set_links(session: Session, token: str, links: dict[int, int]) -> None:
+    """Keep the user's link choices for the upload's rows (the next check applies them)."""
+    stored = stored_files.get(session, token, StoredFilePurpose.IMPORT_UPLOAD)
+    if stored is not None:
+        stored.meta = {
+            **stored.meta,
+            "links": {str(line): record_id for line, record_id in sorted(links.items())},
+        }
+        session.flush()
 
 
 def discard_upload(session: Session, token: str) -> None:
@@ -144,6 +158,7 @@ def plan_bytes(plan: ImportPlan) -> bytes:
         "warnings": [warning.__dict__ for warning in plan.warnings],
         "new_records": plan.new_records,
         "creatable_unknowns": plan.creatable_unknowns,
+        "links": {str(line): record_id for line, record_id in plan.links.items()},
     }
     return zlib.compress(json.dumps(data, default=_encode, ensure_ascii=False).encode(), 6)
 
@@ -159,6 +174,7 @@ def plan_from_bytes(content: bytes) -> ImportPlan:
         warnings=[Problem(**warning) for warning in data["warnings"]],
         new_records=data.get("new_records", []),
         creatable_unknowns=data.get("creatable_unknowns", 0),
+        links={int(line): record_id for line, record_id in data.get("links", {}).items()},
     )
 
 

@@ -38,6 +38,8 @@ def _plan(context: JobContext, stored: uploads.StoredUpload) -> Any:
         # The preview lists the records the file names that do not exist yet, and
         # confirming the import creates them with it.
         create_missing=True,
+        # The rows the user linked, in the preview, to a record the check offered.
+        links=stored.links,
     )
 
 

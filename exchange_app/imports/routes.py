@@ -31,6 +31,7 @@ from exchange_app.db import begin_write, get_session
 from exchange_app.forms import choices_from
 from exchange_app.importing import uploads
 from exchange_app.importing.limits import current_limits
+from exchange_app.importing.plan import choose_links
 from exchange_app.importing.spreadsheets import export_bytes, template_bytes
 from exchange_app.imports import bp, workbook
 from exchange_app.imports import jobs as import_jobs  # also registers the job handlers
@@ -211,6 +212,36 @@ def confirm(token: str) -> Any:
     session.commit()
     jobs.start(job)
     return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+
+@bp.route("/<token>/links", methods=["POST"])
+@requires(WRITE_RECORDS)
+def links(token: str) -> Response:
+    """Keep which offered record each row is linked to, then check the file again."""
+    stored, _kind = _load(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    plan = uploads.load_plan(session, stored.token)
+    if plan is None:
+        return redirect(url_for("imports.preview", token=token), 303)
+    choices = {
+        int(line): request.form.get(f"link-{line}", "")
+        for line in request.form.getlist("link-lines")
+        if line.isdigit()
+    }
+    chosen = choose_links(plan, choices, link_all="link-all" in request.form)
+    uploads.set_links(session, stored.token, chosen)
+    # The choices change what the rows do (a person twice on a programme is a problem):
+    # the file is checked again, by a job, with them.
+    job = jobs.submit(
+        session, JobKind.IMPORT_CHECK, current_user.id, current_language(), token=token
+    )
+    uploads.set_check_job(session, token, job.id)
+    session.commit()
+    jobs.start(job)
+    return redirect(url_for("imports.preview", token=token), 303)
 
 
 @bp.route("/<token>/cancel", methods=["POST"])

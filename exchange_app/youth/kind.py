@@ -786,9 +786,9 @@ class ParticipantImport(KindImport):
             row.values["_age_band"] = age_band(age_on(birth, start)) if start and birth else None
 
     def insert(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
-        persons = self._persons_for(session, rows)
+        persons = self._persons_for(session, [row for row in rows if row.linked is None])
         for row in rows:
-            row.values["_person_id"] = persons.get(identity_of(row.values))
+            row.values["_person_id"] = row.linked or persons.get(identity_of(row.values))
         self._set_age_bands(session, rows)
         return super().insert(session, rows, user_id)
 
@@ -806,8 +806,11 @@ class ParticipantImport(KindImport):
         """Say, for each new participation, which known person it is linked to or may be.
 
         Never silent: a person who is the same is linked and named; one who may be the
-        same is named but not linked (the person page merges them if they are); a row
-        that is the same as two known persons is a problem until they are merged.
+        same is offered (``row.offers``) and linked only when the user chose it in the
+        preview (``plan.links``), else the row makes a new person; a row that is the same
+        as two known persons is a problem until they are merged. A person already on the
+        row's programme is never offered, and no two rows may link one person to one
+        programme.
         """
         rows = [row for row in plan.rows if row.action == "create"]
         identities = {row.line: identity_of(row.values) for row in rows}
@@ -816,46 +819,26 @@ class ParticipantImport(KindImport):
         programmes = self._programmes_of(
             session, sorted({pid for found in matches.values() for pid in found})
         )
-        possible_rows = sum(
-            any(match is Likeness.POSSIBLE for match in found.values())
-            for found in matches.values()
-        )
-        if possible_rows:
-            plan.warnings.append(
-                Problem(
-                    None,
-                    None,
-                    None,
-                    _(
-                        "%(count)s rows may be persons already registered (their rows say "
-                        "who): they are imported as new persons; merge the ones that are the "
-                        "same on the person page.",
-                        count=possible_rows,
-                    ),
-                )
-            )
+        taken: dict[tuple[Any, int], int] = {}  # (programme, person) -> the row linking them
         for row in rows:
             found = matches[row.line]
+            program_id = row.values.get("program_external_id")
             same = [pid for pid, match in found.items() if match is Likeness.SAME]
             if len(same) > 1:
-                row.action = "error"
-                plan.problems.append(
-                    Problem(
-                        row.line,
-                        "family_name",
-                        None,
-                        _(
-                            "the same as %(count)s persons already registered (numbers "
-                            "%(numbers)s): merge them on their person page, then check the "
-                            "file again",
-                            count=len(same),
-                            numbers=", ".join(str(pid) for pid in same),
-                        ),
-                    )
+                self._refuse(
+                    plan,
+                    row,
+                    _(
+                        "the same as %(count)s persons already registered (numbers "
+                        "%(numbers)s): merge them on their person page, then check the "
+                        "file again",
+                        count=len(same),
+                        numbers=", ".join(str(pid) for pid in same),
+                    ),
                 )
                 continue
             for person_id, match in found.items():
-                text = programmes.get(person_id, "")
+                text = ", ".join(title for _pid, title in programmes.get(person_id, []))
                 if match is Likeness.SAME:
                     row.notes.append(
                         _(
@@ -864,31 +847,75 @@ class ParticipantImport(KindImport):
                             programmes=text,
                         )
                     )
-                else:
+                elif program_id not in {pid for pid, _title in programmes.get(person_id, [])}:
+                    row.offers.append(person_id)
                     row.notes.append(
                         _(
                             "Possibly person %(number)s (%(programmes)s): the name, reading "
-                            "or school differs, so a new person is made. If they are the same, "
-                            "merge them on the person page after the import.",
+                            "or school differs. Choose below whether to link the row to them.",
                             number=person_id,
                             programmes=text,
                         )
                     )
+            chosen = plan.links.get(row.line)
+            if chosen in row.offers:
+                row.linked = chosen
+            person = row.linked or (same[0] if same else None)
+            if person is None:
+                continue
+            earlier = taken.setdefault((program_id, person), row.line)
+            if earlier != row.line:
+                self._refuse(
+                    plan,
+                    row,
+                    _(
+                        "row %(line)s links person %(number)s to the same programme: one "
+                        "person is on a programme once",
+                        line=earlier,
+                        number=person,
+                    ),
+                )
+        offered = [row for row in rows if row.offers and row.action == "create"]
+        if offered:
+            plan.warnings.append(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    _(
+                        "%(count)s rows may be persons already registered (their rows say "
+                        "who): choose for each whether to link it or make a new person, or "
+                        "link all suggested. %(linked)s are linked so far.",
+                        count=len(offered),
+                        linked=sum(row.linked is not None for row in offered),
+                    ),
+                )
+            )
 
     @staticmethod
-    def _programmes_of(session: Session, person_ids: list[int]) -> dict[int, str]:
-        """Each person's programmes as shown in a note: titles with their start dates."""
-        titles: dict[int, list[str]] = {}
+    def _refuse(plan: Any, row: RowPlan, message: str) -> None:
+        row.action = "error"
+        plan.problems.append(Problem(row.line, "family_name", None, message))
+
+    @staticmethod
+    def _programmes_of(session: Session, person_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """Each person's programmes, as (id, title with its start date) in date order."""
+        found: dict[int, list[tuple[int, str]]] = {}
         for part in chunks(person_ids):
-            for person_id, title, start in session.execute(
-                select(Participant.person_id, YouthProgram.title, YouthProgram.start_date)
+            for person_id, program_id, title, start in session.execute(
+                select(
+                    Participant.person_id, YouthProgram.id, YouthProgram.title,
+                    YouthProgram.start_date,
+                )
                 .join(YouthProgram, YouthProgram.id == Participant.program_id)
                 .where(Participant.person_id.in_(part))
                 .order_by(YouthProgram.start_date, YouthProgram.id)
             ):
                 if person_id is not None:
-                    titles.setdefault(person_id, []).append(f"{title} {start.isoformat()}")
-        return {person_id: ", ".join(items) for person_id, items in titles.items()}
+                    found.setdefault(person_id, []).append(
+                        (program_id, f"{title} {start.isoformat()}")
+                    )
+        return found
 
     def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
         """The youth person of each row's identity: one known to be the same, or a new one.

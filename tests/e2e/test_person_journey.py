@@ -10,6 +10,8 @@ import pytest
 
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.factories import make_participant, make_program
+from tests.import_files import csv_bytes
+from tests.test_imports import PARTICIPANT_HEADERS
 
 pytestmark = pytest.mark.e2e
 
@@ -75,3 +77,61 @@ def test_coordinator_merges_and_splits_persons(live_server, page, people, tr, la
 
 def later_title(lang: str) -> str:
     return f"Merge {lang} 2025"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_coordinator_links_an_imported_row_to_a_registered_person(
+    live_server, page, people, tr, lang
+) -> None:
+    birth = date(2011, 3, 5) if lang == "ja" else date(2011, 3, 6)
+    with live_server.session() as session:
+        earlier = make_program(
+            session, title=f"Link {lang} 2024", start_date=date(2024, 8, 1),
+            external_id=f"LINK-{lang}-2024",
+        )
+        make_program(
+            session, title=f"Link {lang} 2025", start_date=date(2025, 8, 1),
+            external_id=f"LINK-{lang}-2025",
+        )
+        known = make_participant(
+            session, earlier, family_name="白川", given_name="葵",
+            family_name_kana="シラカワ", given_name_kana="アオイ", birth_date=birth,
+        )
+        session.commit()
+        person_id = known.person_id
+    values = {
+        "program_external_id": f"LINK-{lang}-2025", "姓": "白川", "名": "碧",
+        "姓（カナ）": "しらかわ", "名（カナ）": "あおい", "生年月日": birth.isoformat(),
+        "役割": "youth", "市内在住": "yes", "状況": "selected",
+        "保護者氏名": "白川 花子", "保護者同意日": "2025-06-01",
+    }
+    content = csv_bytes(
+        PARTICIPANT_HEADERS, [[values.get(h, "") for h in PARTICIPANT_HEADERS]], "cp932"
+    )
+
+    sign_in(page, live_server, people["coordinator"], lang)
+    page.goto(f"{live_server.url}/imports/")
+    page.locator("select[name=kind]").select_option("participants")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "participants.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    page.locator("#submit").click()
+    page.get_by_role("heading", name=tr(lang, "Check the import")).wait_for()
+    link = page.get_by_label(tr(lang, "Link to person %(number)s", number=person_id))
+    new = page.get_by_label(tr(lang, "A new person"))
+    assert new.is_checked() and not link.is_checked()
+    assert axe_violations(page) == []
+
+    link.check()
+    page.get_by_role(
+        "button", name=tr(lang, "Save the choices of this page and check again")
+    ).click()
+    page.get_by_role("heading", name=tr(lang, "Check the import")).wait_for()
+    assert page.get_by_label(tr(lang, "Link to person %(number)s", number=person_id)).is_checked()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=tr(lang, "Import all rows")).click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+
+    page.goto(f"{live_server.url}/youth/persons/{person_id}")
+    assert f"Link {lang} 2025" in page.locator("main table").inner_text()
+    assert page.locator("main table tbody tr").count() == 2

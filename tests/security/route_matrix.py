@@ -147,6 +147,9 @@ ROUTES: dict[str, Expect] = {
     "imports.confirm": Expect(
         post=also(WRITE, staff=404, coordinator=404, admin=404), args={"token": "no-such-upload"}
     ),
+    "imports.links": Expect(
+        post=also(WRITE, staff=404, coordinator=404, admin=404), args={"token": "no-such-upload"}
+    ),
     "imports.cancel": Expect(
         post=also(WRITE, staff=404, coordinator=404, admin=404), args={"token": "no-such-upload"}
     ),
