@@ -200,7 +200,7 @@ def _add_records_the_demo_leaves_empty(session: Session) -> None:
             school="熊本市立必由館高等学校", grade="高校2年", guardian_name="髙木 保護者",
             guardian_phone="096-328-2070", guardian_email="takagi@example.org",
             guardian_consent_on=date(2024, 6, 20), emergency_contact="父 090-0000-0000",
-            photo_consent=True, version=1,
+            photo_consent=True, external_id="P-2024-001", version=1,
         ),
         Participant(
             person=people[1], role="youth", resident=False, status="applied", age_band="12-14",

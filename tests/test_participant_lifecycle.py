@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exchange_app.indicators.queries import indicator_report
 from exchange_app.models import AuditEntry, Participant, YouthPerson, YouthProgram
 from exchange_app.records.kind import RecordValues
 from exchange_app.services.dates import today_in_japan
@@ -58,6 +59,32 @@ def test_a_coordinator_deletes_a_participant_with_a_reason(
     assert entry is not None and entry.entity_id == wrong_id
     assert entry.summary is not None and "二重登録" in entry.summary
     assert "誤登録" not in str(entry.changes)  # personal values never reach the trail
+
+
+def test_deleting_a_participant_of_a_confirmed_year_keeps_the_frozen_figure(
+    client: Any, auth: Any, db: Session
+) -> None:
+    program = make_program(db, start_date=date(2024, 8, 1))
+    make_participant(db, program)
+    wrong = make_participant(db, program, family_name="誤登録")
+    wrong_id = wrong.id
+    db.commit()
+    auth.login("coordinator")
+    client.get("/indicators/?lang=en")
+    client.post("/indicators/confirm", data={"year": "2024", "note": "annual report"})
+    client.post(
+        f"/youth/participants/{wrong_id}/delete",
+        data={"version": str(wrong.version), "reason": "二重登録"},
+    )
+    db.expire_all()
+    assert db.get(Participant, wrong_id) is None
+    figure = indicator_report(db, 2024).figure("5b")
+    assert figure is not None
+    # The confirmed figure stays as it was; the records page names the deletion.
+    assert (figure.value, figure.current_value) == (2, 1)
+    assert figure.removed_ids == [wrong_id]
+    records = client.get("/indicators/5b/2024/records").get_data(as_text=True)
+    assert f"Deleted records: {wrong_id}" in records
 
 
 def test_a_stale_delete_is_refused(client: Any, auth: Any, db: Session) -> None:

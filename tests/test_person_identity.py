@@ -466,3 +466,66 @@ def test_link_all_suggested_links_every_offered_row(client: Any, auth: Any, db: 
     confirm(client, preview)
     db.expire_all()
     assert _persons(db) == 1
+
+
+# --- the roster's own number ------------------------------------------------------------------
+
+NUMBERED_HEADERS = [*PARTICIPANT_HEADERS, "participant_external_id"]
+
+
+def _numbered(*rows: tuple[str, list[str]]) -> tuple[str, bytes]:
+    return make_file("csv-cp932", NUMBERED_HEADERS, [[*row, number] for number, row in rows])
+
+
+def test_a_row_with_a_roster_number_finds_its_participation_by_it(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    run_import(db, "participants", *_numbered(("P-1", _row("YP-A"))))
+    stored = db.scalar(select(Participant))
+    assert stored is not None and stored.external_id == "P-1"
+    # The name was misspelt (another reading, so another person by the name alone):
+    # the number says which participation the row corrects.
+    corrected = _row("YP-A", 名="悠真", **{"名（カナ）": "ゆうしん"})
+    plan = plan_import(db, "participants", *_numbered(("P-1", corrected)))
+    assert [(row.action, row.record_id) for row in plan.rows] == [("update", stored.id)]
+    apply_plan(db, plan)
+    db.commit()
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Participant)) == 1
+    assert db.scalar(select(Participant.given_name)) == "悠真"
+    # A file without the number keeps it, and the row is found by programme and person.
+    again = plan_import(db, "participants", *_file(corrected))
+    assert [row.action for row in again.rows] == ["unchanged"]
+    assert db.scalar(select(Participant.external_id)) == "P-1"
+
+
+def test_a_number_on_an_unnumbered_participation_is_added_by_the_matching_row(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    _import(db, _row("YP-A"))
+    plan = plan_import(db, "participants", *_numbered(("P-7", _row("YP-A"))))
+    assert [(row.action, row.changed) for row in plan.rows] == [
+        ("update", ["participant_external_id"])
+    ]
+
+
+def test_one_number_twice_or_one_new_person_twice_on_a_programme_is_a_problem(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    plan = plan_import(
+        db,
+        "participants",
+        *_numbered(
+            ("P-1", _row("YP-A")),
+            ("P-1", _row("YP-A", 名="太郎", **{"名（カナ）": "たろう"})),
+            ("P-2", _row("YP-A", **{"姓（カナ）": "ヤマダ"})),
+        ),
+    )
+    assert not plan.ok
+    problems = {p.line: (p.column, p.message) for p in plan.problems}
+    assert set(problems) == {3, 4}
+    assert problems[3][0] == "participant_external_id" and "P-1" in problems[3][1]
+    assert problems[4][0] == "family_name" and "2 行目" in problems[4][1]

@@ -50,6 +50,7 @@ def test_the_purge_and_the_audit_mask_exactly_the_personal_fields() -> None:
         "emergency_contact",
         "notes",
         "withdrawal_reason",
+        "external_id",
     }
     # What every count needs stays after the purge.
     kept = {"role", "resident", "status", "guardian_consent_on", "program_id"}

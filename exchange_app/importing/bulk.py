@@ -9,7 +9,7 @@ table (a delegation's fields of exchange) subclasses it in its own ``kind.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,6 +266,9 @@ class KindImport:
         """What identifies the record a row stands for."""
         return values.get("external_id")
 
+    def keep_stored(self, values: dict[str, Any], stored: Mapping[str, Any]) -> None:
+        """Fill, from the stored record a row updates, what a blank cell keeps."""
+
     def key_text(self, values: dict[str, Any], raw: dict[str, Any]) -> str:
         """The row's identifier as shown in the preview."""
         return str(values.get("external_id") or clean_text(raw.get("external_id")) or "")
@@ -362,8 +365,9 @@ class KindImport:
         ]
         table = self.kind.model.__table__
         # Rows come back in no guaranteed order (asking for one makes SQLite insert row by
-        # row), so new ids are matched to rows by external_id where the kind has one.
-        has_external_id = "external_id" in table.c
+        # row), so new ids are matched to rows by external_id where the kind names its rows
+        # by one (an optional number, as a participant's, cannot).
+        has_external_id = self.key_column == "external_id" and "external_id" in table.c
         returning = [table.c.id, table.c.external_id] if has_external_id else [table.c.id]
         new_ids: dict[Any, int] = {}
         ids: list[int] = []

@@ -492,6 +492,7 @@ def _classify(session: Session, kind: KindImport, plan: ImportPlan) -> None:
             continue
         row.record_id = current["id"]
         row.version = current["version"]
+        kind.keep_stored(row.values, current["values"])
         row.changed = [
             key
             for key in kind.compared_columns

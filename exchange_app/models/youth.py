@@ -131,6 +131,8 @@ class Participant(EditableRecord, Base):
     # A youth whose age at the start is outside the youth range, registered as youth on
     # purpose (youth.kind.youth_age_in_range).
     age_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The participant's number in the office's own roster (optional, import only).
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     program: Mapped[YouthProgram] = relationship(back_populates="participants")

@@ -578,6 +578,22 @@ PARTICIPANTS = RecordKind(
                 "",
             ),
         ),
+        Field(
+            "external_id", FieldType.TEXT, _l("Participant external ID"),
+            max_length=64, personal=True,  # it names a child: removed by the purge
+            in_form=False,  # the number of the office's own roster, never typed here
+            history=False,
+            import_column=ImportColumn(
+                "participant_external_id", ("参加者管理番号", "参加者番号", "参加者ID"),
+                "任意。名簿での参加者の番号。あれば、取り込み直したときにこの番号で参加登録を"
+                "探す（なければ事業と人で探す）。空欄は登録済みの番号を変えない。",
+                "Optional. The participant's number in your roster: a row with one finds its "
+                "participation by it first (without one, by programme and person). A blank "
+                "cell keeps the number already stored.",
+                "P-2024-001",
+                structured=True,
+            ),
+        ),
     ),
     rules=(
         kana_only,
@@ -705,7 +721,16 @@ class ParticipantImport(KindImport):
         return dataclasses.replace(identity_of(values), school=None)
 
     def natural_key(self, values: dict[str, Any]) -> Any:
-        return (values.get("program_external_id"), self.identity(values))
+        return (
+            values.get("program_external_id"),
+            self.identity(values),
+            values.get("participant_external_id"),
+        )
+
+    def keep_stored(self, values: dict[str, Any], stored: Mapping[str, Any]) -> None:
+        # A blank roster number keeps the one stored (files from before it was kept).
+        if values.get("participant_external_id") is None:
+            values["participant_external_id"] = stored.get("participant_external_id")
 
     def key_text(self, values: dict[str, Any], raw: dict[str, Any]) -> str:
         return str(clean_text(raw.get("program_external_id")) or "")
@@ -718,7 +743,8 @@ class ParticipantImport(KindImport):
         return super().record_select().add_columns(Participant.__table__.c.person_id)
 
     def load_existing(self, session: Session, keys: list[Any]) -> dict[Any, dict[str, Any]]:
-        """The participation each row stands for: the same person on the same programme.
+        """The participation each row stands for: the one with the row's roster number
+        (``participant_external_id``), else the same person on the same programme.
 
         A row that adds a reading, or changes the status or the school, finds the
         participation it corrects (``likeness``), so importing it again updates that one.
@@ -726,6 +752,16 @@ class ParticipantImport(KindImport):
         program_ids = sorted({key[0] for key in keys if key[0] is not None})
         stored: dict[int, list[tuple[Identity, dict[str, Any]]]] = {}
         table = Participant.__table__
+        numbered: dict[str, dict[str, Any]] = {}
+        for part in chunks(sorted({key[2] for key in keys if key[2]})):
+            for row in session.execute(
+                self.record_select().where(
+                    table.c.external_id.in_(part), table.c.anonymized_at.is_(None)
+                )
+            ):
+                numbered[row.external_id] = {
+                    "id": row.id, "version": row.version, "values": self.values_from_record(row)
+                }
         for part in chunks(program_ids):
             for row in session.execute(
                 self.record_select().where(
@@ -745,14 +781,18 @@ class ParticipantImport(KindImport):
                 exact.setdefault((program_id, known), stored_record)
         found: dict[Any, dict[str, Any]] = {}
         for key in keys:
-            program_id, identity = key
-            record: dict[str, Any] | None = exact.get(key) or next(
-                (
-                    r
-                    for known, r in stored.get(program_id, [])
-                    if likeness(identity, known) is Likeness.SAME
-                ),
-                None,
+            program_id, identity, number = key
+            record: dict[str, Any] | None = (
+                numbered.get(number)
+                or exact.get((program_id, identity))
+                or next(
+                    (
+                        r
+                        for known, r in stored.get(program_id, [])
+                        if likeness(identity, known) is Likeness.SAME
+                    ),
+                    None,
+                )
             )
             if record is not None:
                 found[key] = record
@@ -812,6 +852,7 @@ class ParticipantImport(KindImport):
         row's programme is never offered, and no two rows may link one person to one
         programme.
         """
+        self._refuse_numbers_twice(plan)
         rows = [row for row in plan.rows if row.action == "create"]
         identities = {row.line: identity_of(row.values) for row in rows}
         known = self._known_persons(session, identities.values())
@@ -819,7 +860,7 @@ class ParticipantImport(KindImport):
         programmes = self._programmes_of(
             session, sorted({pid for found in matches.values() for pid in found})
         )
-        taken: dict[tuple[Any, int], int] = {}  # (programme, person) -> the row linking them
+        taken: dict[tuple[Any, Any], int] = {}  # (programme, person) -> the row putting them there
         for row in rows:
             found = matches[row.line]
             program_id = row.values.get("program_external_id")
@@ -861,20 +902,26 @@ class ParticipantImport(KindImport):
             if chosen in row.offers:
                 row.linked = chosen
             person = row.linked or (same[0] if same else None)
-            if person is None:
+            # Rows of one new person (numbered differently) would put them twice too.
+            earlier = taken.setdefault(
+                (program_id, person or identities[row.line]), row.line
+            )
+            if earlier == row.line:
                 continue
-            earlier = taken.setdefault((program_id, person), row.line)
-            if earlier != row.line:
-                self._refuse(
-                    plan,
-                    row,
-                    _(
-                        "row %(line)s links person %(number)s to the same programme: one "
-                        "person is on a programme once",
-                        line=earlier,
-                        number=person,
-                    ),
+            if person is None:
+                message = _(
+                    "the same person as row %(line)s, on the same programme: one person is "
+                    "on a programme once",
+                    line=earlier,
                 )
+            else:
+                message = _(
+                    "row %(line)s links person %(number)s to the same programme: one "
+                    "person is on a programme once",
+                    line=earlier,
+                    number=person,
+                )
+            self._refuse(plan, row, message)
         offered = [row for row in rows if row.offers and row.action == "create"]
         if offered:
             plan.warnings.append(
@@ -891,6 +938,30 @@ class ParticipantImport(KindImport):
                     ),
                 )
             )
+
+    def _refuse_numbers_twice(self, plan: Any) -> None:
+        """One roster number is one participation: a second row with it is a problem."""
+        first: dict[str, int] = {}
+        for row in plan.rows:
+            number = row.values.get("participant_external_id")
+            if row.action == "error" or not number:
+                continue
+            earlier = first.setdefault(number, row.line)
+            if earlier != row.line:
+                row.action = "error"
+                plan.problems.append(
+                    Problem(
+                        row.line,
+                        "participant_external_id",
+                        None,
+                        _(
+                            "the participant external ID %(number)s is already on row "
+                            "%(line)s of this file",
+                            number=number,
+                            line=earlier,
+                        ),
+                    )
+                )
 
     @staticmethod
     def _refuse(plan: Any, row: RowPlan, message: str) -> None:
