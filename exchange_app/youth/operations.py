@@ -323,6 +323,19 @@ def record_view(
     session.flush()
 
 
+def record_list_view(session: Session, summary: str, participants: list[Participant]) -> None:
+    """Audit a look at a list of participants from several programmes: whose data it was."""
+    audit.record(
+        session,
+        AuditAction.VIEW,
+        EntityType.PARTICIPANT,
+        None,
+        summary=summary,
+        changes={"participant_ids": [p.id for p in participants]},
+    )
+    session.flush()
+
+
 def record_participant_export(
     session: Session, program: YouthProgram, participants: list[Participant]
 ) -> None:

@@ -262,6 +262,73 @@ def list_statement(filters: ListFilters) -> Select[YouthProgram]:
     return statement.order_by(*columns)
 
 
+# --- participants who cannot be matched ---------------------------------------------------
+
+NOT_MATCHABLE_SORTS: dict[str, tuple[Any, ...]] = {
+    "start_date": (YouthProgram.start_date, Participant.id),
+    "name": (Participant.family_name_kana, Participant.family_name, Participant.id),
+    "program": (YouthProgram.title, YouthProgram.start_date, Participant.id),
+}
+NOT_MATCHABLE_DEFAULT_SORT = "-start_date"
+
+
+def not_matchable() -> ColumnElement[bool]:
+    """``Identity.matchable`` in SQL: a participant not yet anonymised whom the identity
+    cannot compare with anyone (no birth date, or neither a reading nor a name)."""
+    return and_(
+        Participant.anonymized_at.is_(None),
+        or_(
+            Participant.birth_date.is_(None),
+            and_(
+                Participant.family_name_kana.is_(None),
+                Participant.given_name_kana.is_(None),
+                Participant.family_name.is_(None),
+                Participant.given_name.is_(None),
+            ),
+        ),
+    )
+
+
+def parse_not_matchable_filters(args: Mapping[str, str]) -> ListFilters:
+    """The "needs checking" list's filters: a name, the programme's fiscal year, a sort."""
+    return parse_list_filters(
+        args, sorts=NOT_MATCHABLE_SORTS, default_sort=NOT_MATCHABLE_DEFAULT_SORT
+    )
+
+
+def not_matchable_statement(filters: ListFilters) -> Select[Participant]:
+    """The participants to check (``not_matchable``), with their programmes, filtered."""
+    statement = (
+        select(Participant)
+        .join(YouthProgram, YouthProgram.id == Participant.program_id)
+        .options(joinedload(Participant.program))
+        .where(not_matchable())
+    )
+    if filters.q:
+        statement = statement.where(
+            text_matches(
+                filters.q,
+                Participant.family_name,
+                Participant.given_name,
+                Participant.family_name_kana,
+                Participant.given_name_kana,
+                Participant.school,
+                YouthProgram.title,
+            )
+        )
+    if filters.fiscal_year is not None:
+        statement = statement.where(*in_fiscal_year(YouthProgram.start_date, filters.fiscal_year))
+    columns = NOT_MATCHABLE_SORTS[filters.sort_key]
+    if filters.descending:
+        return statement.order_by(*(column.desc() for column in columns))
+    return statement.order_by(*columns)
+
+
+def not_matchable_count(session: Session) -> int:
+    """How many participants need checking (shown where coordinators look)."""
+    return session.scalar(select(func.count()).select_from(Participant).where(not_matchable())) or 0
+
+
 # --- one programme, one participant, one person -------------------------------------------
 
 

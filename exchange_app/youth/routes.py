@@ -53,6 +53,7 @@ from exchange_app.youth.forms import (
     SplitForm,
     StatusForm,
 )
+from exchange_app.youth.identity import identity_of_record
 from exchange_app.youth.kind import (
     PARTICIPANTS,
     YOUTH_PROGRAMS,
@@ -98,6 +99,7 @@ def programs() -> str | Response:
         fiscal_year=fiscal_year,
         counted_5b=queries.youth_5b_participations(session, fiscal_year),
         fiscal_years=list_filters.fiscal_years_recorded(session, YouthProgram.start_date),
+        needs_checking=queries.not_matchable_count(session) if can(PERSONAL_DATA) else None,
     )
 
 
@@ -286,6 +288,7 @@ def participant_detail(participant_id: int) -> Any:
             participant.role, participant.birth_date, participant.program.start_date
         ),
         age_range=youth_age_range(),
+        matchable=identity_of_record(participant).matchable,
         history=change_history(session, PARTICIPANTS, participant.id),
     )
 
@@ -479,6 +482,35 @@ def participant_split(participant_id: int) -> Response:
     session.commit()
     flash(_("The participation is now a person of its own."), "success")
     return redirect(url_for("youth.person_detail", person_id=person.id))
+
+
+@bp.route("/needs-checking")
+@personal_data_view
+def needs_checking() -> Any:
+    """Participants the same person cannot be looked for with (no birth date): kept, and
+    listed here until someone adds what is missing (each page shown is audited)."""
+    session = get_session()
+    filters = queries.parse_not_matchable_filters(request.args)
+    page = paginate(
+        session,
+        queries.not_matchable_statement(filters),
+        request.args.get("page"),
+        size=queries.PARTICIPANTS_PER_PAGE,
+    )
+    if page.items:
+        begin_write(session)
+        operations.record_list_view(
+            session,
+            f"needs-checking list ({len(page.items)} records, page {page.number} of {page.pages})",
+            page.items,
+        )
+        session.commit()
+    return render_template(
+        "youth/needs_checking.html",
+        page=page,
+        filters=filters,
+        fiscal_years=list_filters.fiscal_years_recorded(session, YouthProgram.start_date),
+    )
 
 
 # --- Retention --------------------------------------------------------------------------

@@ -96,6 +96,7 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "youth-participant": f"/youth/participants/{records['participant']}",
         "youth-participant-delete": f"/youth/participants/{records['participant']}/delete",
         "youth-person": f"/youth/persons/{records['person']}",
+        "youth-needs-checking": "/youth/needs-checking",
         "promotions": "/promotions/",
         "promotion-form": "/promotions/new",
         "organisations": "/promotions/organizations/",

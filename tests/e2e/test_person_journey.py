@@ -135,3 +135,40 @@ def test_coordinator_links_an_imported_row_to_a_registered_person(
     page.goto(f"{live_server.url}/youth/persons/{person_id}")
     assert f"Link {lang} 2025" in page.locator("main table").inner_text()
     assert page.locator("main table tbody tr").count() == 2
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_coordinator_finds_and_fixes_a_participant_who_cannot_be_matched(
+    live_server, page, people, tr, lang
+) -> None:
+    family = "肥後" if lang == "ja" else "球磨"
+    with live_server.session() as session:
+        program = make_program(
+            session, title=f"Check {lang} 2025", start_date=date(2025, 8, 1)
+        )
+        boy = make_participant(
+            session, program, family_name=family, given_name="一郎", birth_date=None,
+            family_name_kana=None, given_name_kana=None,
+        )
+        session.commit()
+        boy_id = boy.id
+
+    sign_in(page, live_server, people["coordinator"], lang)
+    page.goto(f"{live_server.url}/youth/")
+    page.get_by_role("link", name=re.compile(re.escape(tr(lang, "Participants to check")))).click()
+    page.get_by_role("heading", name=tr(lang, "Participants to check")).wait_for()
+    listed = page.locator("#needs-checking tbody")
+    assert f"{family} 一郎" in listed.inner_text()
+    assert axe_violations(page) == []
+
+    listed.get_by_role("link", name=f"{family} 一郎").click()
+    page.wait_for_url(re.compile(rf"/youth/participants/{boy_id}$"))
+    assert page.locator("#not-matchable").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=tr(lang, "Edit"), exact=True).click()
+    page.get_by_label(tr(lang, "Birth date")).fill("2012-05-05")
+    page.locator(".form-actions .btn-primary").click()
+    page.wait_for_url(re.compile(rf"/youth/participants/{boy_id}$"))
+    assert page.locator("#not-matchable").count() == 0
+    page.goto(f"{live_server.url}/youth/needs-checking")
+    assert f"{family} 一郎" not in page.locator("main").inner_text()

@@ -100,6 +100,7 @@ ROUTES: dict[str, Expect] = {
     "youth.participant_status": Expect(post=also(PERSONAL, coordinator=302, admin=302)),
     "youth.participants_export": Expect(get=PERSONAL),
     "youth.person_detail": Expect(get=PERSONAL),
+    "youth.needs_checking": Expect(get=PERSONAL),
     "youth.person_merge": Expect(post=also(PERSONAL, coordinator=302, admin=302)),
     "youth.participant_split": Expect(post=also(PERSONAL, coordinator=302, admin=302)),
     "youth.purge": Expect(get=ADMIN, post=ADMIN),
