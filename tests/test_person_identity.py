@@ -529,3 +529,42 @@ def test_one_number_twice_or_one_new_person_twice_on_a_programme_is_a_problem(
     assert set(problems) == {3, 4}
     assert problems[3][0] == "participant_external_id" and "P-1" in problems[3][1]
     assert problems[4][0] == "family_name" and "2 行目" in problems[4][1]
+
+
+def test_the_rows_of_one_file_that_are_one_person_become_one_person_and_say_so(
+    db: Session, ctx: Any
+) -> None:
+    for program in ("YP-A", "YP-B", "YP-C"):
+        add_program(db, program)
+    plan = plan_import(
+        db,
+        "participants",
+        *_file(
+            _row("YP-A"),
+            _row("YP-B", **{"姓（カナ）": "ヤマダ", "名（カナ）": "ユウ　マ"}),
+            # A school written only the third year: still the same person.
+            _row("YP-C", 学校名="熊本市立第一中学校"),
+        ),
+    )
+    assert plan.ok
+    assert [row.notes for row in plan.rows] == [
+        ["このファイルの 3, 4 行目と同じ人です。"],
+        ["このファイルの 2, 4 行目と同じ人です。"],
+        ["このファイルの 2, 3 行目と同じ人です。"],
+    ]
+    apply_plan(db, plan)
+    db.commit()
+    assert queries.participations_of(db) == queries.Participations(3, 1)
+
+
+def test_rows_that_cannot_be_matched_are_never_merged(db: Session, ctx: Any) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    unmatchable = {"姓（カナ）": "", "名（カナ）": "", "生年月日": "", "状況": "applied"}
+    plan = plan_import(
+        db, "participants", *_file(_row("YP-A", **unmatchable), _row("YP-B", **unmatchable))
+    )
+    assert plan.ok and [row.notes for row in plan.rows] == [[], []]
+    apply_plan(db, plan)
+    db.commit()
+    assert queries.participations_of(db) == queries.Participations(2, 2)

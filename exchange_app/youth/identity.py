@@ -11,9 +11,10 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 import jaconv
@@ -101,3 +102,25 @@ def likeness(a: Identity, b: Identity) -> Likeness | None:
     if a.name and a.name == b.name:
         return Likeness.SAME if schools_agree else Likeness.POSSIBLE
     return None
+
+
+def same_person_groups(identities: Iterable[Identity]) -> dict[Identity, Identity]:
+    """Each matchable identity's group, named by one of its members: identities that
+    ``likeness`` calls the same (directly or through another) are one person. The new
+    rows of one file that are one person become one new person."""
+    by_birth: dict[date, list[Identity]] = {}
+    for identity in dict.fromkeys(identities):
+        if identity.matchable and identity.birth_date is not None:
+            by_birth.setdefault(identity.birth_date, []).append(identity)
+    parent = {identity: identity for group in by_birth.values() for identity in group}
+
+    def root(identity: Identity) -> Identity:
+        while parent[identity] != identity:
+            identity = parent[identity]
+        return identity
+
+    for group in by_birth.values():
+        for a, b in combinations(group, 2):
+            if likeness(a, b) is Likeness.SAME:
+                parent[root(b)] = root(a)
+    return {identity: root(identity) for identity in parent}

@@ -57,6 +57,7 @@ from exchange_app.youth.identity import (
     Likeness,
     identity_of,
     likeness,
+    same_person_groups,
 )
 from exchange_app.youth.queries import KnownPersons, identities_born_on, likely_persons
 
@@ -190,11 +191,14 @@ def email_address(values: RecordValues) -> Iterator[tuple[str, str]]:
 
 
 def birth_date_possible(values: RecordValues) -> Iterator[tuple[str, str]]:
-    """A young participant's birth date is known, not in the future, not after the start."""
+    """A birth date is not in the future and not after the programme's start.
+
+    A participant without one is kept (an old roster may not have it), but cannot be
+    matched with the same person elsewhere: it is listed among the participants to check
+    (``queries.not_matchable``).
+    """
     birth = values.get("birth_date")
     if birth is None:
-        if values.get("role") == ParticipantRole.YOUTH:
-            yield "birth_date", _("A young participant's birth date is required.")
         return
     start = values.detail("program_id", "start_date")
     if birth > today_in_japan():
@@ -828,7 +832,7 @@ class ParticipantImport(KindImport):
     def insert(self, session: Session, rows: list[RowPlan], user_id: int | None) -> list[int]:
         persons = self._persons_for(session, [row for row in rows if row.linked is None])
         for row in rows:
-            row.values["_person_id"] = row.linked or persons.get(identity_of(row.values))
+            row.values["_person_id"] = row.linked or persons[row.line]
         self._set_age_bands(session, rows)
         return super().insert(session, rows, user_id)
 
@@ -855,8 +859,16 @@ class ParticipantImport(KindImport):
         self._refuse_numbers_twice(plan)
         rows = [row for row in plan.rows if row.action == "create"]
         identities = {row.line: identity_of(row.values) for row in rows}
+        keys = self._person_keys(identities)
         known = self._known_persons(session, identities.values())
-        matches = {line: likely_persons([i], known) for line, i in identities.items()}
+        # The rows of the file that are one person are matched together, as the insert
+        # makes them one person.
+        members: dict[Any, list[Identity]] = {}
+        lines_of: dict[Any, list[int]] = {}
+        for line, key in keys.items():
+            members.setdefault(key, []).append(identities[line])
+            lines_of.setdefault(key, []).append(line)
+        matches = {line: likely_persons(members[key], known) for line, key in keys.items()}
         programmes = self._programmes_of(
             session, sorted({pid for found in matches.values() for pid in found})
         )
@@ -864,6 +876,15 @@ class ParticipantImport(KindImport):
         for row in rows:
             found = matches[row.line]
             program_id = row.values.get("program_external_id")
+            group = keys[row.line]
+            others = [line for line in lines_of[group] if line != row.line]
+            if others:
+                row.notes.append(
+                    _(
+                        "The same person as rows %(lines)s of this file.",
+                        lines=", ".join(str(line) for line in others),
+                    )
+                )
             same = [pid for pid, match in found.items() if match is Likeness.SAME]
             if len(same) > 1:
                 self._refuse(
@@ -903,9 +924,7 @@ class ParticipantImport(KindImport):
                 row.linked = chosen
             person = row.linked or (same[0] if same else None)
             # Rows of one new person (numbered differently) would put them twice too.
-            earlier = taken.setdefault(
-                (program_id, person or identities[row.line]), row.line
-            )
+            earlier = taken.setdefault((program_id, person or group), row.line)
             if earlier == row.line:
                 continue
             if person is None:
@@ -988,24 +1007,36 @@ class ParticipantImport(KindImport):
                     )
         return found
 
-    def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[Any, int]:
-        """The youth person of each row's identity: one known to be the same, or a new one.
+    @staticmethod
+    def _person_keys(identities: Mapping[int, Identity]) -> dict[int, Any]:
+        """Which rows (by line) are one person: the rows ``same_person_groups`` puts
+        together share a key; a row that cannot be matched has one of its own."""
+        groups: dict[Identity, Any] = same_person_groups(identities.values())
+        return {line: groups.get(identity, ("row", line)) for line, identity in identities.items()}
+
+    def _persons_for(self, session: Session, rows: list[RowPlan]) -> dict[int, int]:
+        """The youth person of each row (by line): one known to be the same, or a new one.
 
         Only a person ``likeness`` calls the same is linked; one who may be the same is
-        not merged silently (a new person is made, and the preview said so).
+        not merged silently (a new person is made, and the preview said so). The rows
+        that are one person (``_person_keys``) get one person.
         """
-        identities = {identity_of(row.values) for row in rows}
-        known = self._known_persons(session, identities)
+        identities = {row.line: identity_of(row.values) for row in rows}
+        keys = self._person_keys(identities)
+        members: dict[Any, list[Identity]] = {}
+        for line, key in keys.items():
+            members.setdefault(key, []).append(identities[line])
+        known = self._known_persons(session, identities.values())
         persons: dict[Any, int] = {}
-        for identity in identities:
+        for key, group in members.items():
             same = [
                 pid
-                for pid, match in likely_persons([identity], known).items()
+                for pid, match in likely_persons(group, known).items()
                 if match is Likeness.SAME
             ]
             if same:
-                persons[identity] = same[0]
-        missing = [i for i in identities if i not in persons]
+                persons[key] = same[0]
+        missing = [key for key in members if key not in persons]
         now = utcnow()
         new_ids: list[int] = []
         for part in chunks([{"created_at": now} for _person in missing], 1000):
@@ -1016,7 +1047,7 @@ class ParticipantImport(KindImport):
                 .scalars()
             )
         persons.update(zip(missing, new_ids, strict=True))
-        return persons
+        return {line: persons[key] for line, key in keys.items()}
 
     def export_order(self) -> list[Any]:
         # Programmes as their own export orders them: ids differ between installations,
