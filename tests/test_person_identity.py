@@ -568,3 +568,19 @@ def test_rows_that_cannot_be_matched_are_never_merged(db: Session, ctx: Any) -> 
     apply_plan(db, plan)
     db.commit()
     assert queries.participations_of(db) == queries.Participations(2, 2)
+
+
+def test_rows_of_one_file_that_may_be_one_person_say_so_and_stay_two(
+    db: Session, ctx: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    plan = plan_import(db, "participants", *_file(_row("YP-A"), _row("YP-B", 名="勇馬")))
+    assert plan.ok
+    assert [row.notes[0][:26] for row in plan.rows] == [
+        "このファイルの 3 行目と同じ人の可能性があります（",
+        "このファイルの 2 行目と同じ人の可能性があります（",
+    ]
+    apply_plan(db, plan)
+    db.commit()
+    assert queries.participations_of(db) == queries.Participations(2, 2)

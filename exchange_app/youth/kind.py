@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 import email_validator
@@ -869,6 +870,13 @@ class ParticipantImport(KindImport):
             members.setdefault(key, []).append(identities[line])
             lines_of.setdefault(key, []).append(line)
         matches = {line: likely_persons(members[key], known) for line, key in keys.items()}
+        # Rows that become a known person are offered to the others through that person.
+        unknown = {
+            line: identity
+            for line, identity in identities.items()
+            if Likeness.SAME not in matches[line].values()
+        }
+        possibly_same = self._possibly_same_rows(unknown, keys)
         programmes = self._programmes_of(
             session, sorted({pid for found in matches.values() for pid in found})
         )
@@ -883,6 +891,15 @@ class ParticipantImport(KindImport):
                     _(
                         "The same person as rows %(lines)s of this file.",
                         lines=", ".join(str(line) for line in others),
+                    )
+                )
+            if possibly_same.get(row.line):
+                row.notes.append(
+                    _(
+                        "Possibly the same person as rows %(lines)s of this file (the name, "
+                        "reading or school differs): each is imported as a new person; if "
+                        "they are one, merge them on the person page after the import.",
+                        lines=", ".join(str(line) for line in possibly_same[row.line]),
                     )
                 )
             same = [pid for pid, match in found.items() if match is Likeness.SAME]
@@ -1006,6 +1023,26 @@ class ParticipantImport(KindImport):
                         (program_id, f"{title} {start.isoformat()}")
                     )
         return found
+
+    @staticmethod
+    def _possibly_same_rows(
+        identities: Mapping[int, Identity], keys: Mapping[int, Any]
+    ) -> dict[int, list[int]]:
+        """For each new row, the other new rows of the file that may be the same person
+        (``likeness`` POSSIBLE) without being one person with it."""
+        by_birth: dict[date, list[int]] = {}
+        for line, identity in identities.items():
+            if identity.matchable and identity.birth_date is not None:
+                by_birth.setdefault(identity.birth_date, []).append(line)
+        found: dict[int, list[int]] = {}
+        for lines in by_birth.values():
+            for a, b in combinations(lines, 2):
+                if keys[a] != keys[b] and (
+                    likeness(identities[a], identities[b]) is Likeness.POSSIBLE
+                ):
+                    found.setdefault(a, []).append(b)
+                    found.setdefault(b, []).append(a)
+        return {line: sorted(others) for line, others in found.items()}
 
     @staticmethod
     def _person_keys(identities: Mapping[int, Identity]) -> dict[int, Any]:
