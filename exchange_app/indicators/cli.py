@@ -27,7 +27,8 @@ def kpi_command(year: str | None, as_json: bool) -> None:
         return
     for figure in report.figures:
         value = queries.plain_number(figure.value)
+        persons = "" if figure.unique_persons is None else f"\tpersons={figure.unique_persons}"
         click.echo(
             f"{figure.code}\t{'' if value is None else value}\t{figure.status}\t"
-            f"{figure.indicator.basis}\t{figure.indicator.source}"
+            f"{figure.indicator.basis}\t{figure.indicator.source}{persons}"
         )

@@ -91,6 +91,7 @@ def _revision(
         source_note=row.source_note,
         note=row.note,
         record_ids=list(row.record_ids) if row.record_ids is not None else None,
+        unique_persons=row.unique_persons,
         reason=reason,
         changed_by_id=user_id,
         details={key: str(value) for key, value in details.items()} or None,
@@ -182,7 +183,8 @@ def confirm_year(
     for indicator in list_indicators(session):
         row = stored.get(indicator.id)
         if indicator.source == "computed":
-            ids = COMPUTED_RULES[indicator.computed_rule or ""].ids(session, year)
+            rule = COMPUTED_RULES[indicator.computed_rule or ""]
+            ids = rule.ids(session, year)
             if row is None:
                 row = IndicatorValue(
                     indicator=indicator, year=year, value=Decimal(0), created_by_id=user_id
@@ -192,6 +194,7 @@ def confirm_year(
                 continue
             row.value = Decimal(len(ids))
             row.record_ids = ids
+            row.unique_persons = rule.distinct(session, ids) if rule.distinct else None
         elif row is None:
             continue
         row.status = "confirmed"
@@ -226,11 +229,13 @@ def refreeze_computed(
         raise IndicatorInputError(_("Only a confirmed computed figure can be revised this way."))
     if reason is None:
         raise ReasonRequired(_("This year is confirmed: give the reason for revising the figure."))
-    ids = COMPUTED_RULES[indicator.computed_rule or ""].ids(session, year)
+    rule = COMPUTED_RULES[indicator.computed_rule or ""]
+    ids = rule.ids(session, year)
     before = audit.snapshot(row)
     session.add(_revision(row, reason, user_id, new_value=len(ids)))
     row.value = Decimal(len(ids))
     row.record_ids = ids
+    row.unique_persons = rule.distinct(session, ids) if rule.distinct else None
     row.updated_by_id = user_id
     session.flush()
     changes = audit.diff(before, audit.snapshot(row))

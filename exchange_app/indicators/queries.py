@@ -152,6 +152,9 @@ class IndicatorFigure:
     current_record_ids: list[int] | None = None
     stored: IndicatorValue | None = None
     trend: list[tuple[int, Decimal | None]] = field(default_factory=list)
+    # Different people behind the records counted (実人数), for indicators of participations.
+    unique_persons: int | None = None
+    current_unique_persons: int | None = None
 
     @property
     def code(self) -> str:
@@ -251,6 +254,9 @@ class IndicatorFigure:
             data["record_type"] = self.record_type
             data["record_ids"] = list(self.record_ids or [])
             data["current_record_ids"] = list(self.current_record_ids or [])
+            if self.unique_persons is not None:
+                data["unique_persons"] = self.unique_persons
+                data["current_unique_persons"] = self.current_unique_persons
         return data
 
 
@@ -340,16 +346,25 @@ def indicator_report(session: Session, year: int) -> IndicatorReport:
             live_ids = rule.ids(session, year)
             live_counts[(indicator.computed_rule or "", year)] = len(live_ids)
             frozen = row is not None and row.status == "confirmed"
+            counted_ids = list(row.record_ids or []) if frozen and row else live_ids
             figure = IndicatorFigure(
                 indicator=indicator,
                 year=year,
                 value=row.value if frozen and row else Decimal(len(live_ids)),
                 status="confirmed" if frozen else "draft",
                 current_value=Decimal(len(live_ids)),
-                record_ids=list(row.record_ids or []) if frozen and row else live_ids,
+                record_ids=counted_ids,
                 current_record_ids=live_ids,
                 stored=row,
             )
+            if rule.distinct is not None:
+                figure.current_unique_persons = rule.distinct(session, live_ids)
+                if not frozen:
+                    figure.unique_persons = figure.current_unique_persons
+                elif row is not None and row.unique_persons is not None:
+                    figure.unique_persons = row.unique_persons
+                else:  # confirmed before the number of people was kept with the figure
+                    figure.unique_persons = rule.distinct(session, counted_ids)
         else:
             figure = IndicatorFigure(
                 indicator=indicator,
@@ -573,6 +588,7 @@ def export_rows(report: IndicatorReport, locale: str = "ja") -> tuple[list[str],
         _("Source"),
         _("Note"),
         _("Records counted"),
+        _("Different people counted"),
     ]
     rows = []
     for figure in report.figures:
@@ -601,6 +617,7 @@ def export_rows(report: IndicatorReport, locale: str = "ja") -> tuple[list[str],
                 source_text,
                 figure.stored.note if figure.stored else None,
                 len(figure.record_ids or []) if figure.computed else None,
+                figure.unique_persons,
             ]
         )
     return headers, rows

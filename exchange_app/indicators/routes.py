@@ -32,7 +32,6 @@ from exchange_app.models import Indicator
 from exchange_app.services import audit, exports
 from exchange_app.services.dates import wareki_fiscal_year
 from exchange_app.services.records import version_conflict
-from exchange_app.youth.queries import distinct_persons, youth_5b_unique_persons
 
 
 @bp.app_template_filter("figure")
@@ -134,12 +133,6 @@ def records(code: str, year: int) -> str | Response | tuple[str, int]:
         context["removed"] = queries.participations_by_program(session, figure.removed_ids)
         found = {p.id for _program, people in context["removed"] for p in people}
         context["total"] = len(ids)
-        context["unique_persons"] = (
-            distinct_persons(session, ids)
-            if figure.status == "confirmed"
-            else youth_5b_unique_persons(session, year)
-        )
-        context["current_unique_persons"] = youth_5b_unique_persons(session, year)
     context["deleted_ids"] = [i for i in figure.removed_ids if i not in found]
     if shows_names:
         shown = {

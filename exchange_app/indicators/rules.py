@@ -18,11 +18,15 @@ class ComputedRule:
     record_type: str  # what the ids are: "promotion", "participant"
     ids: Callable[[Session, int], list[int]]
     count: Callable[[Session, int], int]
+    # How many different people the records are, for indicators that count participations.
+    distinct: Callable[[Session, list[int]], int] | None = None
 
 
 COMPUTED_RULES: dict[str, ComputedRule] = {
     "promotions_3b": ComputedRule(
         "promotion", promotions.promotions_3b_ids, promotions.promotions_3b_count
     ),
-    "youth_5b": ComputedRule("participant", youth.youth_5b_ids, youth.youth_5b_count),
+    "youth_5b": ComputedRule(
+        "participant", youth.youth_5b_ids, youth.youth_5b_count, youth.distinct_persons
+    ),
 }

@@ -102,6 +102,8 @@ class IndicatorValue(EditableRecord, Base):
     note: Mapped[str | None] = mapped_column(Text)
     # For a confirmed computed figure: the ids of the records it counted.
     record_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    # For a confirmed figure of participations: how many different people they were (実人数).
+    unique_persons: Mapped[int | None]
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -124,6 +126,7 @@ class IndicatorValueRevision(Base):
     source_note: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     record_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    unique_persons: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -133,9 +133,8 @@ def youth_5b_unique_persons(session: Session, fiscal_year: int) -> int:
 
 
 def distinct_persons(session: Session, participant_ids: list[int]) -> int:
-    """How many different people the participations ``participant_ids`` are."""
-    if not participant_ids:
-        return 0
+    """How many different people the participations ``participant_ids`` are (one query,
+    also for none, so that a page's query count does not depend on the records)."""
     return participations_of(session, Participant.id.in_(participant_ids)).persons
 
 
