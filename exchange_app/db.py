@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -150,6 +150,24 @@ def write_session() -> Session:
     session = get_session()
     begin_write(session)
     return session
+
+
+# A write of at least this many rows changes a table enough for the planner's statistics.
+LARGE_WRITE_ROWS = 1000
+
+
+def refresh_planner_statistics(session: Session, rows_written: int | None = None) -> bool:
+    """After a bulk load (demo data, a large import), let PostgreSQL's planner see the new
+    rows at once: autovacuum analyses late, and the pages served before it are planned on
+    the empty tables' statistics. ``rows_written`` below ``LARGE_WRITE_ROWS`` is no reason.
+    SQLite keeps no statistics unless asked, and its plans are written for that.
+    Returns whether the statistics were refreshed."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    if rows_written is not None and rows_written < LARGE_WRITE_ROWS:
+        return False
+    session.execute(text("ANALYZE"))
+    return True
 
 
 def close_session(_exc: BaseException | None = None) -> None:

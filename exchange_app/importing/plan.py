@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from exchange_app.countries import country_code
+from exchange_app.db import refresh_planner_statistics
 from exchange_app.importing.bulk import KindImport, NewReference, RowContext, RowPlan
 from exchange_app.importing.columns import header_key, header_map
 from exchange_app.importing.limits import UploadLimits
@@ -569,6 +570,7 @@ def apply_plan(
         user_id=user_id,
     )
     session.flush()
+    refresh_planner_statistics(session, rows_written=len(created_ids) + len(updated_ids))
     # Bulk statements bypass the identity map: make later reads see the new state.
     session.expire_all()
     return {"created": created_ids, "updated": updated_ids}

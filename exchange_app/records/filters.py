@@ -189,7 +189,14 @@ def text_matches(text: str, *columns: Any) -> ColumnElement[bool]:
 def fiscal_years_recorded(session: Session, start_date: InstrumentedAttribute[Any]) -> list[int]:
     """Fiscal years from the earliest ``start_date`` recorded to the latest or this one,
     newest first: the fiscal-year filter of a list."""
-    first, last = session.execute(select(func.min(start_date), func.max(start_date))).one()
+    # Two scalar subqueries, not min() and max() in one select: SQLite answers each alone
+    # from the start_date index, but scans every row for the pair.
+    first, last = session.execute(
+        select(
+            select(func.min(start_date)).scalar_subquery(),
+            select(func.max(start_date)).scalar_subquery(),
+        )
+    ).one()
     return fiscal_years_on_record(first, last)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from exchange_app.db import refresh_planner_statistics
 from exchange_app.models import (
     Delegation,
     DelegationField,
@@ -410,5 +411,6 @@ def generate(
         for batch in _batches(promotion_links):
             session.execute(insert(promotion_leading_projects), batch)
     counts["promotions"] = n_promotions
+    refresh_planner_statistics(session)
     step(100)
     return counts
