@@ -237,7 +237,8 @@ def _init_request_hooks(app: Flask) -> None:
                     session["lang"] = lang
                 flash(_("Your session has expired. Please sign in again."), "warning")
                 return redirect(url_for("auth.login"))
-            session[LAST_SEEN_KEY] = now.timestamp()
+            if accounts.last_seen_is_due(session.get(LAST_SEEN_KEY), now):
+                session[LAST_SEEN_KEY] = now.timestamp()
             return None
         if request.path.startswith("/api/"):
             return jsonify(error="authentication required"), 401

@@ -49,6 +49,9 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # The cookie is signed and sent only when the session changed (last_seen at most once a
+    # minute); its lifetime is the absolute timeout, which no request extends.
+    SESSION_REFRESH_EACH_REQUEST = False
     # A youth participant's age at a programme's start; outside it, registering as youth
     # needs an explicit confirmation.
     YOUTH_AGE_MIN = _env_int("YOUTH_AGE_MIN", 6)

@@ -110,3 +110,31 @@ def test_partner_page_lists_the_latest_delegations_and_counts_every_year(
     assert "Visit 03" not in section  # the 11th newest is left to the filtered list
     assert "/delegations/?city=guilin" in section
     assert "2010年度" in section and "2023年度" in section  # every year is counted
+
+
+def _reading(statements: list[str], table: str) -> list[str]:
+    return [s for s in statements if f"FROM {table}" in " ".join(s.split())]
+
+
+def test_the_home_page_reads_the_partner_cities_and_their_events_once(
+    client: Any, auth: Any, count_queries: Any
+) -> None:
+    auth.login("viewer")
+    client.get("/")
+    with count_queries() as statements:
+        assert client.get("/").status_code == 200
+    # The page and its anniversaries section share one list; the events come with it.
+    assert len(_reading(statements, "partner_cities")) == 1
+    assert len(_reading(statements, "relationship_events")) == 1
+
+
+def test_a_signed_in_request_reads_its_user_with_its_login_session(
+    client: Any, auth: Any, count_queries: Any
+) -> None:
+    auth.login("viewer")
+    client.get("/auth/password")
+    with count_queries() as statements:
+        assert client.get("/auth/password").status_code == 200
+    sessions = _reading(statements, "login_sessions")
+    assert len(sessions) == 1 and "JOIN users" in " ".join(sessions[0].split())
+    assert not _reading(statements, "users")

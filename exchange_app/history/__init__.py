@@ -14,11 +14,11 @@ from exchange_app.services.dates import today_in_japan
 bp = Blueprint("history", __name__, url_prefix="/history")
 
 
-def _home_section(*, session: Session, **_context: Any) -> dict[str, Any]:
+def _home_section(*, cities: list[Any], **_context: Any) -> dict[str, Any]:
     today = today_in_japan()
     within = current_app.config.get("ANNIVERSARY_HORIZON_YEARS", 10)
     return {
-        "milestones": anniversaries.upcoming_for_all(session, today, within),
+        "milestones": anniversaries.upcoming(cities, today, within),
         "within": within,
         "today": today,
     }

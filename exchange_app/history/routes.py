@@ -84,7 +84,7 @@ def index() -> str:
     today = today_in_japan()
     rows = [
         (city, anniversaries.next_milestone(city, today))
-        for city in partners.list_partner_cities(session)
+        for city in partners.list_partner_cities(session, with_events=True)
     ]
     return render_template("history/index.html", rows=rows, today=today)
 

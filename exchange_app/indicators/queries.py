@@ -391,7 +391,7 @@ def indicator_report(session: Session, year: int) -> IndicatorReport:
     return IndicatorReport(year=year, confirmed=confirmation, figures=figures)
 
 
-def home_summary(session: Session) -> dict[str, Any]:
+def home_summary(session: Session, **_page: Any) -> dict[str, Any]:
     """The computed indicators of the current fiscal year, counted now (for the home page)."""
     year = default_year()
     figures = []

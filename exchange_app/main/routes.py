@@ -21,8 +21,9 @@ UNENCODABLE_LISTED = 200
 def home() -> str:
     """Home: the partner cities with their next anniversaries."""
     session = get_session()
-    cities = partners.list_partner_cities(session)
-    sections = sections_for("home", session=session)
+    # Loaded once for the page and its sections (the anniversaries count from the events).
+    cities = partners.list_partner_cities(session, with_events=True)
+    sections = sections_for("home", session=session, cities=cities)
     return render_template("main/home.html", cities=cities, sections=sections)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from exchange_app.db import utcnow
@@ -311,8 +311,11 @@ def find_live_session(
     session: Session, token: str, user_id: int, absolute_timeout: timedelta
 ) -> LoginSession | None:
     """The open login session for this token and user, if it has not expired or ended."""
+    # The user with its session, in the one query every signed-in request makes.
     login_session = session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))
+        .where(LoginSession.token_hash == _token_hash(token))
     )
     if login_session is None or login_session.user_id != user_id:
         return None
@@ -342,6 +345,17 @@ def end_all_sessions(session: Session, user: User, *, except_token: str | None =
     if except_token is not None:
         statement = statement.where(LoginSession.token_hash != _token_hash(except_token))
     session.execute(statement)
+
+
+# How stale the recorded time of a session's last request may be: writing it at most once
+# a minute keeps the session cookie unchanged (not signed again, not sent) on the other
+# requests, and the idle timeout exact to the minute.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def last_seen_is_due(last_seen: float | None, now: datetime) -> bool:
+    """Whether a request at ``now`` should record itself as the session's last one."""
+    return last_seen is None or now.timestamp() - last_seen >= LAST_SEEN_RESOLUTION.total_seconds()
 
 
 def session_expired_by_idle(last_seen: float | None, now: datetime, idle: timedelta) -> bool:

@@ -14,10 +14,10 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange_app.models import PartnerCity, RelationshipEvent
+from exchange_app.services import partners
 from exchange_app.services.dates import fiscal_year_of, format_date
 
 STEP_YEARS = 5
@@ -170,8 +170,7 @@ def upcoming(cities: Iterable[PartnerCity], today: date, within_years: int) -> l
 
 def upcoming_for_all(session: Session, today: date, within_years: int) -> list[Milestone]:
     """Milestones of all partner cities in the next ``within_years`` years."""
-    cities = session.scalars(select(PartnerCity).order_by(PartnerCity.display_order)).all()
-    return upcoming(cities, today, within_years)
+    return upcoming(partners.list_partner_cities(session, with_events=True), today, within_years)
 
 
 def ordinal_suffix(number: int) -> str:

@@ -189,6 +189,24 @@ def test_idle_timeout_of_30_minutes(client, auth):
     assert not is_signed_in(client)
 
 
+def test_the_cookie_is_sent_again_only_when_the_last_request_time_is_due(client, auth):
+    auth.login("viewer")
+    client.get("/")
+    with client.session_transaction() as session:
+        recorded = session["last_seen"]
+    # Within the minute: the session is unchanged, and no cookie is signed or sent.
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        assert session["last_seen"] == recorded
+        session["last_seen"] = (utcnow() - accounts.LAST_SEEN_RESOLUTION).timestamp()
+    response = client.get("/")
+    assert COOKIE in response.headers.get("Set-Cookie", "")
+    with client.session_transaction() as session:
+        assert session["last_seen"] > recorded
+
+
 @pytest.mark.parametrize("app_config", [{"SESSION_IDLE_TIMEOUT": timedelta(minutes=5)}])
 def test_idle_timeout_is_configurable(client, auth):
     auth.login("viewer")
