@@ -138,3 +138,20 @@ def test_a_signed_in_request_reads_its_user_with_its_login_session(
     sessions = _reading(statements, "login_sessions")
     assert len(sessions) == 1 and "JOIN users" in " ".join(sessions[0].split())
     assert not _reading(statements, "users")
+
+
+def test_the_dashboard_counts_a_draft_year_without_fetching_its_records(
+    client: Any, auth: Any, db: Session, count_queries: Any
+) -> None:
+    auth.login("viewer")
+    _small_data(db)
+    client.get("/indicators/?year=2024")
+    with count_queries() as statements:
+        page = client.get("/indicators/?year=2024").get_data(as_text=True)
+    fetched = [
+        s
+        for s in statements
+        if " ".join(s.split()).startswith(("SELECT participants.id", "SELECT promotions.id"))
+    ]
+    assert fetched == []
+    assert 'data-unique-persons="' in page  # 5b's people are still counted

@@ -244,5 +244,3 @@ def refreeze_computed(
         session, "update", "indicator_value", row.id, changes=changes, summary=f"{indicator.code}"
     )
     return row
-
-

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.delegations.queries import visit_counts_by
-from exchange_app.indicators.rules import COMPUTED_RULES
+from exchange_app.indicators.rules import COMPUTED_RULES, ComputedRule
 from exchange_app.models import (
     ConfirmedYear,
     Delegation,
@@ -56,6 +56,7 @@ STRATEGY_YEARS = tuple(range(2024, LAST_YEAR + 1))
 COUNT_UNITS = frozenset({"people", "events", "companies", "cases"})
 # Numeric(14, 2): twelve digits before the decimal point.
 MAX_VALUE = Decimal("999999999999.99")
+
 
 class IndicatorInputError(ValueError):
     """Input refused for a reason the user can fix; the message is shown as is."""
@@ -319,10 +320,13 @@ def confirmed_year(session: Session, year: int) -> ConfirmedYear | None:
     return session.scalar(select(ConfirmedYear).where(ConfirmedYear.year == year))
 
 
-def indicator_report(session: Session, year: int) -> IndicatorReport:
+def indicator_report(session: Session, year: int, *, record_ids: bool = True) -> IndicatorReport:
     """Every indicator's figure for ``year`` (each in its own basis), with its trend.
 
-    The number of queries does not depend on how many records there are.
+    Without ``record_ids`` a draft computed figure is only counted, its records not
+    fetched (a page that shows the figures alone); a confirmed one always has both lists,
+    to tell whether its records have changed. The number of queries does not depend on
+    how many records there are.
     """
     year = check_year(year)
     indicators = list_indicators(session)
@@ -335,17 +339,19 @@ def indicator_report(session: Session, year: int) -> IndicatorReport:
         )
     }
     confirmation = confirmed_year(session, year)
-    last_counted_year = current_fiscal_year()
-    live_counts: dict[tuple[str, int], int] = {}
 
     figures = []
     for indicator in indicators:
         row = stored.get((indicator.id, year))
         if indicator.source == "computed":
             rule = COMPUTED_RULES[indicator.computed_rule or ""]
-            live_ids = rule.ids(session, year)
-            live_counts[(indicator.computed_rule or "", year)] = len(live_ids)
             frozen = row is not None and row.status == "confirmed"
+            if not frozen and not record_ids:
+                figure = _counted_draft(session, indicator, rule, year, row)
+                figure.trend = _trend(session, indicator, year, figure.value, stored)
+                figures.append(figure)
+                continue
+            live_ids = rule.ids(session, year)
             counted_ids = list(row.record_ids or []) if frozen and row else live_ids
             figure = IndicatorFigure(
                 indicator=indicator,
@@ -374,21 +380,51 @@ def indicator_report(session: Session, year: int) -> IndicatorReport:
                 current_value=row.value if row else None,
                 stored=row,
             )
-        trend: list[tuple[int, Decimal | None]] = []
-        for trend_year in STRATEGY_YEARS:
-            trend_row = stored.get((indicator.id, trend_year))
-            if trend_year == year:
-                trend.append((trend_year, figure.value))
-            elif trend_row is not None:
-                trend.append((trend_year, trend_row.value))
-            elif indicator.source == "computed" and trend_year <= last_counted_year:
-                rule = COMPUTED_RULES[indicator.computed_rule or ""]
-                trend.append((trend_year, Decimal(rule.count(session, trend_year))))
-            else:
-                trend.append((trend_year, None))
-        figure.trend = trend
+        figure.trend = _trend(session, indicator, year, figure.value, stored)
         figures.append(figure)
     return IndicatorReport(year=year, confirmed=confirmation, figures=figures)
+
+
+def _counted_draft(
+    session: Session,
+    indicator: Indicator,
+    rule: ComputedRule,
+    year: int,
+    row: IndicatorValue | None,
+) -> IndicatorFigure:
+    """A draft computed figure counted in the database, its records left unfetched."""
+    counted = rule.participations(session, year) if rule.participations else None
+    value = Decimal(counted.participations if counted else rule.count(session, year))
+    figure = IndicatorFigure(
+        indicator=indicator, year=year, value=value, status="draft", current_value=value, stored=row
+    )
+    if counted is not None:
+        figure.unique_persons = figure.current_unique_persons = counted.persons
+    return figure
+
+
+def _trend(
+    session: Session,
+    indicator: Indicator,
+    year: int,
+    value: Decimal | None,
+    stored: dict[tuple[int, int], IndicatorValue],
+) -> list[tuple[int, Decimal | None]]:
+    """The figure of each strategy year: ``value`` for ``year``, stored ones, else counted."""
+    last_counted_year = current_fiscal_year()
+    trend: list[tuple[int, Decimal | None]] = []
+    for trend_year in STRATEGY_YEARS:
+        trend_row = stored.get((indicator.id, trend_year))
+        if trend_year == year:
+            trend.append((trend_year, value))
+        elif trend_row is not None:
+            trend.append((trend_year, trend_row.value))
+        elif indicator.source == "computed" and trend_year <= last_counted_year:
+            rule = COMPUTED_RULES[indicator.computed_rule or ""]
+            trend.append((trend_year, Decimal(rule.count(session, trend_year))))
+        else:
+            trend.append((trend_year, None))
+    return trend
 
 
 def home_summary(session: Session, **_page: Any) -> dict[str, Any]:

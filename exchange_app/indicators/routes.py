@@ -83,7 +83,7 @@ def dashboard() -> str | tuple[str, int]:
         year = queries.check_year(request.args.get("year") or queries.default_year())
     except queries.IndicatorInputError as error:
         return _bad_year(str(error))
-    report = queries.indicator_report(session, year)
+    report = queries.indicator_report(session, year, record_ids=False)
     return render_template(
         "indicators/dashboard.html",
         report=report,

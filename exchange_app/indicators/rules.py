@@ -18,8 +18,10 @@ class ComputedRule:
     record_type: str  # what the ids are: "promotion", "participant"
     ids: Callable[[Session, int], list[int]]
     count: Callable[[Session, int], int]
-    # How many different people the records are, for indicators that count participations.
+    # How many different people the records are, for indicators that count participations:
+    # of given records, and a year's participations with their people in one count.
     distinct: Callable[[Session, list[int]], int] | None = None
+    participations: Callable[[Session, int], youth.Participations] | None = None
 
 
 COMPUTED_RULES: dict[str, ComputedRule] = {
@@ -27,6 +29,10 @@ COMPUTED_RULES: dict[str, ComputedRule] = {
         "promotion", promotions.promotions_3b_ids, promotions.promotions_3b_count
     ),
     "youth_5b": ComputedRule(
-        "participant", youth.youth_5b_ids, youth.youth_5b_count, youth.distinct_persons
+        "participant",
+        youth.youth_5b_ids,
+        youth.youth_5b_count,
+        youth.distinct_persons,
+        youth.youth_5b_participations,
     ),
 }

@@ -96,9 +96,16 @@ class Participant(EditableRecord, Base):
         UniqueConstraint("program_id", "person_id"),
         # The same person is looked for among those born on the same day (youth.identity).
         Index("ix_participants_birth_date", "birth_date"),
-        # Counts of a programme's participations (5b, the counts by status and role) read
-        # from the index alone.
-        Index("ix_participants_program_counts", "program_id", "role", "status", "resident"),
+        # Counts of a programme's participations (5b with its different people, the counts
+        # by status and role) read from the index alone.
+        Index(
+            "ix_participants_program_counts",
+            "program_id",
+            "role",
+            "status",
+            "resident",
+            "person_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
