@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Self
 
+from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -37,11 +39,23 @@ class Vocabulary(StrEnum):
 
     @classmethod
     def label_of(cls, value: Any) -> Any:
-        """The label of a stored value; an unknown value is shown as it is."""
+        """The label of a stored value; an unknown value is shown as it is.
+
+        In a request the label is translated once per language and request (a list shows
+        the same few labels on every row); elsewhere it stays lazy.
+        """
         try:
-            return cls(value).label
+            member = cls(value)
         except ValueError:
             return value
+        if not has_request_context():
+            return member.label
+        translated: dict[tuple[str, str, str], str] = g.setdefault("vocabulary_labels", {})
+        key = (str(get_locale()), cls.__name__, member.value)
+        text = translated.get(key)
+        if text is None:
+            text = translated[key] = str(member.label)
+        return text
 
 
 class Role(Vocabulary):
