@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark the main pages at a hundred times real volume, against a bare Flask route.
+"""Benchmark the main pages at a hundred times real volume, against the stack's own floor.
 
-For each database (SQLite, then PostgreSQL when reachable) it migrates an empty
-database, seeds it, loads ``demo-data --scale N``, serves the app with gunicorn on
-127.0.0.1 and measures each page with wrk at concurrency 8: p50/p95 latency and
-throughput, and the ratio of each page's p95 to the bare route's p95 measured in
-the same run. The table is printed and written to docs/performance.md.
+For each database (SQLite, then PostgreSQL unless ``--skip-postgres``) it loads demo
+data at the small scale and measures each page in-process, then at the large scale,
+and serves side by side with gunicorn on 127.0.0.1: the bare route, the floor (the
+smallest honest signed-in page, ``scripts/bench_floor_app.py``) and the app. wrk
+measures them at concurrency 8 in interleaved rounds; medians, spread, the machine's
+load and both ratios are printed and written to docs/performance.md with the targets.
 
-    python scripts/bench.py [--scale 100] [--duration 10] [--skip-postgres]
+    python scripts/bench.py [--scale 100] [--small-scale 1] [--rounds 3] [--duration 5]
+                            [--skip-postgres]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/exchange_bench"
 BENCH_EMAIL = "bench@example.org"
+FLAT_LIMIT = 1.25
 NOTES_MARKER = "<!-- notes: kept when the bench rewrites this file -->"
 BENCH_PASSWORD = "benchmark password 熊本 2029"
 WRK_SCRIPT = """
@@ -225,8 +229,17 @@ def measure(name: str, port: int, path: str, cookie: str | None, duration: int) 
     )
 
 
-def page_paths(env: dict[str, str]) -> list[tuple[str, str]]:
-    """The pages to measure, as (name, path), built from the app's own URL map."""
+@dataclass
+class Page:
+    """A page to measure: its target is the most its p95 may be, as a multiple of the floor's."""
+
+    name: str
+    path: str
+    target: float = 0
+
+
+def page_paths(env: dict[str, str]) -> list[Page]:
+    """The pages to measure, built from the app's own URL map."""
     output = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--paths"],
         env=env,
@@ -234,12 +247,12 @@ def page_paths(env: dict[str, str]) -> list[tuple[str, str]]:
         text=True,
         check=True,
     ).stdout
-    pairs = []
+    pages = []
     for line in output.splitlines():
-        if "\t" in line:
-            name, path = line.split("\t", 1)
-            pairs.append((name, path))
-    return pairs
+        if line.count("\t") == 2:
+            name, path, target = line.split("\t")
+            pages.append(Page(name, path, float(target)))
+    return pages
 
 
 @dataclass
@@ -257,15 +270,19 @@ def time_import(env: dict[str, str], rows: int) -> Timing:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, f"bench-{rows}-delegations.xlsx")
         run(
-            [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--import-file", path,
-             "--rows", str(rows)],
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "bench_fixtures.py"),
+                "--import-file",
+                path,
+                "--rows",
+                str(rows),
+            ],
             env,
             capture_output=True,
         )
         started = time.perf_counter()
-        result = run(
-            flask_cmd("import", "delegations", path), env, capture_output=True, text=True
-        )
+        result = run(flask_cmd("import", "delegations", path), env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
     return Timing(
         f"import of {rows:,} delegations (`flask import delegations FILE.xlsx`, whole command)",
@@ -328,9 +345,91 @@ def time_cold_pdf(port: int, path: str, cookie: str, url: str) -> Timing:
     )
 
 
-def bench_database(
-    label: str, url: str, args: argparse.Namespace
-) -> tuple[list[Measurement], list[Timing], float]:
+def floor_cookie(port: int) -> str:
+    """Sign in to the floor app (it signs the benchmark user in at /login)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"http://127.0.0.1:{port}/login").read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def in_process_times(env: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """Each page's in-process time (ms, fastest of five) and SQL statements, alone."""
+    output = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench_fixtures.py"),
+            "--service-times",
+            BENCH_PASSWORD,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    times = {}
+    for line in output.splitlines():
+        if line.count("\t") == 2:
+            name, ms, queries = line.split("\t")
+            times[name] = (float(ms), int(queries))
+    return times
+
+
+@dataclass
+class PageResult:
+    """A page measured in every round, with its in-process time at both scales."""
+
+    page: Page
+    rounds: list[Measurement]
+    floor_rounds: list[Measurement]
+    bare_rounds: list[Measurement]
+    small: tuple[float, int] | None = None
+    large: tuple[float, int] | None = None
+
+    def p95(self) -> float:
+        return statistics.median(m.p95_ms for m in self.rounds)
+
+    def spread(self) -> tuple[float, float]:
+        return min(m.p95_ms for m in self.rounds), max(m.p95_ms for m in self.rounds)
+
+    def ratio_to(self, reference: list[Measurement]) -> float:
+        """The median over the rounds of this page's p95 over the reference's p95 in that round."""
+        return statistics.median(
+            m.p95_ms / max(r.p95_ms, 0.001) for m, r in zip(self.rounds, reference, strict=True)
+        )
+
+    def healthy(self) -> bool:
+        return all(m.status == 200 and m.rps > 0 and not m.non_2xx + m.errors for m in self.rounds)
+
+    def latency_met(self) -> bool | None:
+        if not self.page.target:
+            return None
+        return self.healthy() and self.ratio_to(self.floor_rounds) <= self.page.target
+
+    def flatness(self) -> float | None:
+        if not self.small or not self.large:
+            return None
+        return self.large[0] / max(self.small[0], 0.001)
+
+    def flat_met(self) -> bool | None:
+        ratio = self.flatness()
+        if ratio is None or self.small is None or self.large is None:
+            return None
+        return ratio <= FLAT_LIMIT and self.small[1] == self.large[1]
+
+
+@dataclass
+class DatabaseRun:
+    label: str
+    pages: list[PageResult]
+    bare: list[Measurement]
+    floor: list[Measurement]
+    timings: list[Timing]
+    load_seconds: float
+    loads: list[float]
+
+
+def bench_database(label: str, url: str, args: argparse.Namespace) -> DatabaseRun:
     instance = tempfile.mkdtemp(prefix="bench-instance-")
     env = dict(
         os.environ,
@@ -338,80 +437,170 @@ def bench_database(
         EXCHANGE_APP_INSTANCE_PATH=instance,
         SECRET_KEY="benchmark-secret-key",  # noqa: S106 - a throwaway instance
         PYTHONPATH=str(ROOT),
+        BENCH_EMAIL=BENCH_EMAIL,
     )
+    small: dict[str, tuple[float, int]] = {}
+    if args.small_scale:
+        print(f"[{label}] preparing scale {args.small_scale} (flatness reference)", flush=True)
+        prepare_database(url, args.small_scale, env)
+        small = in_process_times(env)
     print(f"[{label}] preparing scale {args.scale} ...", flush=True)
     load_seconds = prepare_database(url, args.scale, env)
     print(f"[{label}] demo data loaded in {load_seconds:.1f} s", flush=True)
-    results: list[Measurement] = []
+    large = in_process_times(env)
+    pages = page_paths(env)
     timings: list[Timing] = []
-    bare_port = free_port()
-    bare = start_gunicorn("scripts.bench_bare_app:app", bare_port, env, args.workers)
-    try:
-        results.append(measure("bare route (constant)", bare_port, "/", None, args.duration))
-    finally:
-        stop(bare)
-    port = free_port()
-    server = start_gunicorn("exchange_app:create_app()", port, env, args.workers)
-    worker = start_job_worker(env)
+    bare_port, floor_port, port = free_port(), free_port(), free_port()
+    servers = [
+        start_gunicorn("scripts.bench_bare_app:app", bare_port, env, args.workers),
+        start_gunicorn("scripts.bench_floor_app:app", floor_port, env, args.workers),
+        start_gunicorn("exchange_app:create_app()", port, env, args.workers),
+        start_job_worker(env),
+    ]
+    bare_rounds: list[Measurement] = []
+    floor_rounds: list[Measurement] = []
+    page_rounds: dict[str, list[Measurement]] = {page.name: [] for page in pages}
+    loads = [os.getloadavg()[0]]
     try:
         cookie = login_cookie(port)
-        for name, path in page_paths(env):
-            if "PDF" in name:
-                timing = time_cold_pdf(port, path, cookie, url)
+        floor = floor_cookie(floor_port)
+        for page in pages:
+            if "PDF" in page.name:
+                timing = time_cold_pdf(port, page.path, cookie, url)
                 print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
                 timings.append(timing)
-            print(f"[{label}] {name}: {path}", flush=True)
-            results.append(measure(name, port, path, cookie, args.duration))
+        # Interleaved: every round measures the bare route, the floor and every page in
+        # turn, so a change in the machine's load touches them all alike.
+        for number in range(1, args.rounds + 1):
+            print(f"[{label}] round {number} of {args.rounds}", flush=True)
+            bare_rounds.append(measure("bare route", bare_port, "/", None, args.duration))
+            floor_rounds.append(measure("floor", floor_port, "/", floor, args.duration))
+            for page in pages:
+                page_rounds[page.name].append(
+                    measure(page.name, port, page.path, cookie, args.duration)
+                )
+            loads.append(os.getloadavg()[0])
     finally:
-        stop(worker)
-        stop(server)
-    output = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--service-times",
-         BENCH_PASSWORD],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    alone = {}
-    for line in output.splitlines():
-        if line.count("\t") == 2:
-            name, ms, queries = line.split("\t")
-            alone[name] = (float(ms), int(queries))
-    for m in results:
-        if m.name in alone:
-            m.alone_ms, m.queries = alone[m.name]
+        for process in reversed(servers):
+            stop(process)
     shutil.rmtree(instance, ignore_errors=True)
     timing = time_import(env, args.import_rows)
     print(f"[{label}] {timing.name}: {timing.seconds:.2f} s", flush=True)
     timings.append(timing)
-    return results, timings, load_seconds
-
-
-def table(label: str, results: list[Measurement], timings: list[Timing]) -> str:
-    bare = results[0].p95_ms or 0.001
-    lines = [
-        f"### {label}",
-        "",
-        "| page | path | status | p50 ms | p95 ms | req/s | p95 / bare | within 3× | non-2xx "
-        "| alone ms | SQL |",
-        "|---|---|---:|---:|---:|---:|---:|:---:|---:|---:|---:|",
+    results = [
+        PageResult(
+            page,
+            page_rounds[page.name],
+            floor_rounds,
+            bare_rounds,
+            small=small.get(page.name),
+            large=large.get(page.name),
+        )
+        for page in pages
     ]
-    for m in results:
-        ratio = m.p95_ms / bare
-        met = m.status == 200 and m.rps > 0 and not m.non_2xx + m.errors and ratio <= 3
+    return DatabaseRun(label, results, bare_rounds, floor_rounds, timings, load_seconds, loads)
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "**no**")
+
+
+def table(run_: DatabaseRun, args: argparse.Namespace) -> str:
+    def reference_row(name: str, path: str, rounds: list[Measurement]) -> str:
+        p95s = [m.p95_ms for m in rounds]
+        ratio = statistics.median(
+            m.p95_ms / max(b.p95_ms, 0.001) for m, b in zip(rounds, run_.bare, strict=True)
+        )
+        return (
+            f"| {name} | `{path}` | {statistics.median(m.p50_ms for m in rounds):.1f} "
+            f"| {statistics.median(p95s):.1f} | {min(p95s):.1f}–{max(p95s):.1f} "
+            f"| {statistics.median(m.rps for m in rounds):.0f} | {ratio:.2f}× | | | | | | |"
+        )
+
+    lines = [
+        f"### {run_.label}",
+        "",
+        f"Medians of {args.rounds} interleaved rounds of {args.duration} s per page. "
+        "*p95 / floor*: the median over the rounds of the page's p95 over the floor's p95 in "
+        f"the same round. *ms at scale {args.small_scale} / {args.scale}*: in-process, alone "
+        "(fastest of five), with the SQL statements the request ran.",
+        "",
+        "| page | path | p50 ms | p95 ms | p95 spread | req/s | p95 / bare | p95 / floor "
+        f"| target | met | ms at scale {args.small_scale} / {args.scale} (SQL) | growth | flat |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|:---:|",
+        reference_row("bare route (a constant through Jinja)", "/", run_.bare),
+        reference_row("floor: minimal signed-in page", "/", run_.floor),
+    ]
+    for result in run_.pages:
+        p95s = [m.p95_ms for m in result.rounds]
+        low, high = result.spread()
+        scales = ""
+        if result.small and result.large:
+            scales = (
+                f"{result.small[0]:.1f} ({result.small[1]}) / "
+                f"{result.large[0]:.1f} ({result.large[1]})"
+            )
+        growth = result.flatness()
+        unhealthy = "" if result.healthy() else " (non-2xx or errors)"
         lines.append(
-            f"| {m.name} | `{m.path}` | {m.status} | {m.p50_ms:.1f} | {m.p95_ms:.1f} "
-            f"| {m.rps:.0f} | {ratio:.2f}× | {'yes' if met else '**no**'} "
-            f"| {m.non_2xx + m.errors} "
-            f"| {'' if m.alone_ms is None else f'{m.alone_ms:.1f}'} "
-            f"| {'' if m.queries is None else m.queries} |"
+            f"| {result.page.name}{unhealthy} | `{result.page.path}` "
+            f"| {statistics.median(m.p50_ms for m in result.rounds):.1f} "
+            f"| {statistics.median(p95s):.1f} | {low:.1f}–{high:.1f} "
+            f"| {statistics.median(m.rps for m in result.rounds):.0f} "
+            f"| {result.ratio_to(run_.bare):.2f}× | {result.ratio_to(run_.floor):.2f}× "
+            f"| {f'{result.page.target:g}×' if result.page.target else ''} "
+            f"| {_verdict(result.latency_met())} | {scales} "
+            f"| {'' if growth is None else f'{growth:.2f}×'} | {_verdict(result.flat_met())} |"
         )
     lines += ["", "| operation | seconds | target | met | |", "|---|---:|---:|:---:|---|"]
-    for t in timings:
+    for t in run_.timings:
         lines.append(
             f"| {t.name} | {t.seconds:.2f} | < {t.target:g} | "
             f"{'yes' if t.seconds < t.target else '**no**'} | {t.detail} |"
+        )
+    loads = ", ".join(f"{load:.1f}" for load in run_.loads)
+    lines += [
+        "",
+        f"`demo-data --scale {args.scale}` took {run_.load_seconds:.1f} s. Load average of the "
+        f"machine (1 min) before the rounds and after each: {loads}, on {os.cpu_count()} cores "
+        "(above the number of cores, other processes were competing with the bench).",
+    ]
+    return "\n".join(lines)
+
+
+def summary(runs: list[DatabaseRun]) -> str:
+    """Which target is met on which database."""
+    lines = [
+        "## Targets met in this run",
+        "",
+        "| target | " + " | ".join(r.label for r in runs) + " |",
+        "|---|" + ":---:|" * len(runs),
+    ]
+
+    def row(name: str, verdicts: list[bool | None]) -> None:
+        cells = [_verdict(v) if v is not None else "—" for v in verdicts]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    for limit in sorted({p.page.target for r in runs for p in r.pages if p.page.target}):
+        names = sorted({p.page.name for r in runs for p in r.pages if p.page.target == limit})
+        row(
+            f"p95 within {limit:g}× the floor's: {', '.join(names)}",
+            [all(p.latency_met() for p in r.pages if p.page.target == limit) for r in runs],
+        )
+    row(
+        f"flat: in-process time at the large scale within {FLAT_LIMIT}× the small scale's, "
+        "same SQL statements (every page)",
+        [
+            all(p.flat_met() for p in r.pages)
+            if all(p.flat_met() is not None for p in r.pages)
+            else None
+            for r in runs
+        ],
+    )
+    for index, timing in enumerate(runs[0].timings):
+        row(
+            f"{timing.name.split(' (')[0]} under {timing.target:g} s",
+            [r.timings[index].seconds < r.timings[index].target for r in runs],
         )
     return "\n".join(lines)
 
@@ -419,7 +608,11 @@ def table(label: str, results: list[Measurement], timings: list[Timing]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument(
+        "--small-scale", type=int, default=1, help="the flatness reference (0: not measured)"
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -430,29 +623,21 @@ def main() -> int:
         return 2
 
     started = time.perf_counter()
-    sections = []
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
         databases = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
         if not args.skip_postgres:
             databases.append(("PostgreSQL", os.environ.get("BENCH_DATABASE_URL_PG", DEFAULT_PG)))
         for label, url in databases:
-            before = os.getloadavg()[0]
-            results, timings, load_seconds = bench_database(label, url, args)
-            after = os.getloadavg()[0]
-            text = table(label, results, timings)
-            text += (
-                f"\n\n`demo-data --scale {args.scale}` took {load_seconds:.1f} s. "
-                f"Load average of the machine (1 min) before and after: {before:.1f}, "
-                f"{after:.1f}, on {os.cpu_count()} cores (above the number of cores, other "
-                "processes were competing with the bench and every figure is slower).\n"
-            )
-            print("\n" + text, flush=True)
-            sections.append(text)
+            run_ = bench_database(label, url, args)
+            print("\n" + table(run_, args), flush=True)
+            runs.append(run_)
     total = time.perf_counter() - started
+    command = " ".join(sys.argv[1:])
     header = (
         "# Performance\n\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
-        f"(`python scripts/bench.py --scale {args.scale} --duration {args.duration}`), "
+        f"(`python scripts/bench.py{' ' + command if command else ''}`), "
         f"in {total / 60:.1f} minutes.\n\n"
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; "
@@ -460,12 +645,14 @@ def main() -> int:
         "(concurrency 8) on the same machine. Data: demo data at scale "
         f"{args.scale} (about {200 * args.scale:,} delegations, {2000 * args.scale:,} "
         f"participations, {200 * args.scale:,} promotions).\n\n"
-        "The bare route is a Flask app whose one route renders a constant through Jinja "
-        "(`scripts/bench_bare_app.py`), served the same way in the same run: the framework's "
-        "limit on this machine. Target: every page's p95 within 3× the bare route's. "
-        "*alone ms*: the fastest of five requests to the page in-process with nothing else "
-        "running in the bench (its own work, less sensitive to other load on the machine); "
-        "*SQL*: the statements that request ran.\n\n"
+        "Three servers run side by side on the same data: the *bare route*, a Flask app whose "
+        "one route renders a constant through Jinja (`scripts/bench_bare_app.py`); the "
+        "*floor*, the smallest honest signed-in page on this stack (`scripts/bench_floor_app.py`:"
+        " Flask-Login loading the user from the database, a CSRF token, Flask-Babel, a base "
+        "template with the navigation, a 50-row table from one query); and the app. Targets: "
+        "each page's p95 within its multiple of the floor's p95 in the same round, and its "
+        f"in-process time at scale {args.scale} within {FLAT_LIMIT}× its time at scale "
+        f"{args.small_scale} with the same number of SQL statements.\n\n"
     )
     output = Path(args.output)
     # What follows the notes marker is written by hand (what was changed and why) and kept.
@@ -475,7 +662,9 @@ def main() -> int:
         if NOTES_MARKER in previous:
             notes = "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(header + "\n\n".join(sections) + "\n" + notes, encoding="utf-8")
+    body = summary(runs) + "\n\n" + "\n\n".join(table(r, args) for r in runs)
+    output.write_text(header + body + "\n" + notes, encoding="utf-8")
+    print("\n" + summary(runs))
     print(f"\nwritten to {args.output} ({total / 60:.1f} min)")
     return 0
 
