@@ -183,12 +183,14 @@ def test_both_languages_side_by_side(client, auth, records):
     page = client.get("/history/guilin?ordinal=50&language=both").get_data(as_text=True)
     assert "history-both" in page
     assert "年表" in page and "Year by year" in page
-    assert "1985年（昭和60年）" in page
+    decade = client.get("/history/guilin/decade/1980?ordinal=50&language=both&fragment=1")
+    assert "1985年（昭和60年）" in decade.get_data(as_text=True)
 
 
 def test_no_participant_name_appears_in_any_output(app, client, auth, records, tmp_path):
     auth.login("coordinator")
     outputs = [
+        client.get("/history/guilin/decade/2000?ordinal=50&language=both").get_data(as_text=True),
         client.get("/history/guilin?ordinal=50&language=both").get_data(as_text=True),
         client.get("/history/guilin/edit?ordinal=50").get_data(as_text=True),
     ]

@@ -46,8 +46,28 @@ def test_history_page_says_how_many_more_records_a_year_had(
 ) -> None:
     auth.login("viewer")
     _visits_in_2010(db, CHRONOLOGY_PER_YEAR + 2)
-    page = client.get("/history/guilin?ordinal=50").get_data(as_text=True)
+    page = client.get("/history/guilin/decade/2010?ordinal=50").get_data(as_text=True)
     assert "Visit 00" not in page and "Visit 01" not in page  # the two smallest
     assert f"Visit {CHRONOLOGY_PER_YEAR + 1:02d}" in page
     assert "ほか 2件" in page
-    assert "年表に掲載" in page  # the page says the chronology lists part of the records
+
+
+def test_the_history_page_opens_its_chronology_a_decade_at_a_time(
+    client: Any, auth: Any, db: Session
+) -> None:
+    auth.login("viewer")
+    _visits_in_2010(db, CHRONOLOGY_PER_YEAR + 2)
+    page = client.get("/history/guilin?ordinal=50").get_data(as_text=True)
+    assert "Visit 09" not in page  # no record is read for the chronology of the page itself
+    decade_url = "/history/guilin/decade/2010?ordinal=50&amp;language=ja"
+    assert f'data-decade-src="{decade_url}&amp;fragment=1"' in page
+    assert f"{CHRONOLOGY_PER_YEAR + 3}件" in page  # the decade says how many records it holds
+    # Without scripts the decade's link opens it as a page of its own.
+    assert f'href="{decade_url}"' in page
+    fragment = client.get("/history/guilin/decade/2010?ordinal=50&fragment=1")
+    assert fragment.status_code == 200
+    text = fragment.get_data(as_text=True)
+    assert "<html" not in text and "2011年" in text and "Lone 2011 visit" in text
+    assert client.get("/history/guilin/decade/2015?ordinal=50").status_code == 404
+    auth.logout()
+    assert client.get("/history/guilin/decade/2010?ordinal=50&fragment=1").status_code == 302

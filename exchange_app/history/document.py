@@ -84,6 +84,8 @@ def labels(language: str) -> dict[str, Any]:
             ),
             generated=_("Drafted from the records on %(date)s."),
             established=_("Established"),
+            records_count=_("%(count)s records"),
+            open_decade=_("Open the chronology of this decade"),
             directions_short={"outbound": _("sent"), "inbound": _("received")},
         )
         # Separators of a chronology line, in the typography of the language.
@@ -175,16 +177,32 @@ def print_stylesheet_path() -> str:
 
 
 def render_document_html(
-    history: History, language: str, *, standalone: bool = True, inline_css: bool = False
+    history: History,
+    language: str,
+    *,
+    standalone: bool = True,
+    inline_css: bool = False,
+    decade_url: Callable[[int, bool], str] | None = None,
 ) -> str:
-    """The history as HTML; ``standalone`` gives a whole page, ``inline_css`` with its styles."""
+    """The history as HTML; ``standalone`` gives a whole page, ``inline_css`` with its styles.
+
+    With ``decade_url`` (the page's: a decade's first year and whether only the fragment
+    is wanted, to its URL) the chronology is a list of decades opened one at a time.
+    """
     if not standalone:
-        return render_template("history/_document.html", **context(history, language))
+        return render_template(
+            "history/_document.html", decade_url=decade_url, **context(history, language)
+        )
     css = ""
     if inline_css:
         with open(print_stylesheet_path(), encoding="utf-8") as handle:
             css = handle.read()
     return render_template("history/print.html", inline_css=css, **context(history, language))
+
+
+def render_chronology_html(history: History, language: str) -> str:
+    """The chronology of ``history`` alone (the years ``build_decade`` read), as HTML."""
+    return render_template("history/_chronology.html", **context(history, language))
 
 
 def font_css() -> str:

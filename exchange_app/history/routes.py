@@ -24,7 +24,11 @@ from exchange_app.auth.permissions import WRITE_RECORDS, requires
 from exchange_app.db import begin_write, get_session
 from exchange_app.history import bp, operations
 from exchange_app.history import jobs as pdf_jobs
-from exchange_app.history.document import pdf_key, render_document_html
+from exchange_app.history.document import (
+    pdf_key,
+    render_chronology_html,
+    render_document_html,
+)
 from exchange_app.history.forms import HistoryReportForm
 from exchange_app.models import PartnerCity
 from exchange_app.services import anniversaries, exports, partners
@@ -91,18 +95,58 @@ def index() -> str:
 
 @bp.route("/<slug>")
 def report(slug: str) -> Any:
-    """The history of a partnership for its next (or ?ordinal=) anniversary, as a page."""
+    """The history of a partnership for its next (or ?ordinal=) anniversary, as a page.
+
+    The figures are those of the whole partnership; the chronology opens a decade at a
+    time (``decade``), so the page costs the same with fifty years of records as with five.
+    """
     city = _city_or_404(slug)
-    history = history_service.build_history(get_session(), city, _ordinal_arg(city))
+    history = history_service.build_overview(get_session(), city, _ordinal_arg(city))
     language = _language(history)
+
+    def decade_url(decade: int, fragment: bool) -> str:
+        return url_for(
+            "history.decade",
+            slug=city.slug,
+            decade=decade,
+            ordinal=history.milestone.ordinal,
+            language=language,
+            fragment=1 if fragment else None,
+        )
+
     # Rendered by an autoescaped template: every recorded text in it is already escaped.
-    document = Markup(render_document_html(history, language, standalone=False))  # noqa: S704
+    document = Markup(  # noqa: S704
+        render_document_html(history, language, standalone=False, decade_url=decade_url)
+    )
     return render_template(
         "history/report.html",
         city=city,
         history=history,
         language=language,
         document=document,
+    )
+
+
+@bp.route("/<slug>/decade/<int:decade>")
+def decade(slug: str, decade: int) -> Any:
+    """One decade of a history's chronology: the fragment the history page opens
+    (?fragment=1), or a page of its own for a browser without scripts."""
+    city = _city_or_404(slug)
+    if decade % 10 or not 1800 <= decade <= 2200:
+        abort(404)
+    history = history_service.build_decade(get_session(), city, decade, _ordinal_arg(city))
+    language = _language(history)
+    # Rendered by an autoescaped template: every recorded text in it is already escaped.
+    chronology = Markup(render_chronology_html(history, language))  # noqa: S704
+    if request.args.get("fragment"):
+        return chronology
+    return render_template(
+        "history/decade.html",
+        city=city,
+        history=history,
+        decade=decade,
+        language=language,
+        chronology=chronology,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from exchange_app.models import (
@@ -36,6 +36,7 @@ from exchange_app.vocab import (
     Direction,
     ExchangeField,
     HistoryLanguage,
+    ParticipantRole,
     PromotionMedium,
     PromotionTheme,
     RelationshipEventKind,
@@ -215,8 +216,12 @@ def written_out(entries: list[Entry], limit: int) -> list[Entry]:
 # thousands of records and the document needs only a few columns of each.
 
 
-def _delegation_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
-    matching = (Delegation.partner_city_id == city.id, Delegation.start_date <= until)
+def _delegation_entries(
+    session: Session, city: PartnerCity, until: date, since: date | None = None
+) -> list[Entry]:
+    matching = [Delegation.partner_city_id == city.id, Delegation.start_date <= until]
+    if since:
+        matching.append(Delegation.start_date >= since)
     fields: dict[int, list[str]] = defaultdict(list)
     for delegation_id, name in session.execute(
         select(DelegationField.delegation_id, DelegationField.field)
@@ -257,7 +262,12 @@ def _delegation_entries(session: Session, city: PartnerCity, until: date) -> lis
     ]
 
 
-def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+def _youth_entries(
+    session: Session, city: PartnerCity, until: date, since: date | None = None
+) -> list[Entry]:
+    matching = [YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until]
+    if since:
+        matching.append(YouthProgram.start_date >= since)
     programs = session.execute(
         select(
             YouthProgram.id,
@@ -267,7 +277,7 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
             YouthProgram.direction,
             YouthProgram.description,
         )
-        .where(YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until)
+        .where(*matching)
         .order_by(YouthProgram.start_date, YouthProgram.id)
     ).all()
     # Only counts are read: no participant row (and so no name) is ever loaded.
@@ -276,10 +286,7 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
         rows = session.execute(
             select(Participant.program_id, Participant.role, func.count())
             .join(YouthProgram, YouthProgram.id == Participant.program_id)
-            .where(
-                YouthProgram.partner_city_id == city.id,
-                Participant.status.in_(TRAVELLING_STATUSES),
-            )
+            .where(*matching, Participant.status.in_(TRAVELLING_STATUSES))
             .group_by(Participant.program_id, Participant.role)
         )
         for program_id, role, count in rows:
@@ -306,7 +313,12 @@ def _youth_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
     return entries
 
 
-def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+def _promotion_entries(
+    session: Session, city: PartnerCity, until: date, since: date | None = None
+) -> list[Entry]:
+    matching = [Promotion.partner_city_id == city.id, Promotion.start_date <= until]
+    if since:
+        matching.append(Promotion.start_date >= since)
     promotions = session.execute(
         select(
             Promotion.id,
@@ -317,7 +329,7 @@ def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list
             Promotion.medium,
             Promotion.reach,
         )
-        .where(Promotion.partner_city_id == city.id, Promotion.start_date <= until)
+        .where(*matching)
         .order_by(Promotion.start_date, Promotion.id)
     )
     return [
@@ -335,10 +347,18 @@ def _promotion_entries(session: Session, city: PartnerCity, until: date) -> list
     ]
 
 
-def _event_entries(session: Session, city: PartnerCity, until: date) -> list[Entry]:
+def _event_entries(
+    session: Session, city: PartnerCity, until: date, since: date | None = None
+) -> list[Entry]:
+    matching = [
+        RelationshipEvent.partner_city_id == city.id,
+        RelationshipEvent.occurred_on <= until,
+    ]
+    if since:
+        matching.append(RelationshipEvent.occurred_on >= since)
     events = session.scalars(
         select(RelationshipEvent)
-        .where(RelationshipEvent.partner_city_id == city.id, RelationshipEvent.occurred_on <= until)
+        .where(*matching)
         .order_by(RelationshipEvent.occurred_on, RelationshipEvent.id)
     )
     return [
@@ -357,14 +377,16 @@ def _event_entries(session: Session, city: PartnerCity, until: date) -> list[Ent
     ]
 
 
-def all_entries(session: Session, city: PartnerCity, milestone: Milestone) -> list[Entry]:
-    """Every record of the partnership up to the anniversary, oldest first (none left out)."""
+def all_entries(
+    session: Session, city: PartnerCity, milestone: Milestone, since: date | None = None
+) -> list[Entry]:
+    """Every record of the partnership up to the anniversary (from ``since``), oldest first."""
     until = milestone.latest_day
     entries = [
-        *_event_entries(session, city, until),
-        *_delegation_entries(session, city, until),
-        *_youth_entries(session, city, until),
-        *_promotion_entries(session, city, until),
+        *_event_entries(session, city, until, since),
+        *_delegation_entries(session, city, until, since),
+        *_youth_entries(session, city, until, since),
+        *_promotion_entries(session, city, until, since),
     ]
     order = {kind: index for index, kind in enumerate(RECORD_KINDS)}
     return sorted(entries, key=lambda e: (e.day, order[e.kind], e.key))
@@ -379,6 +401,51 @@ def find_report(session: Session, city: PartnerCity, ordinal: int) -> HistoryRep
     )
 
 
+def _milestone_and_report(
+    session: Session, city: PartnerCity, ordinal: int | None, today: date | None
+) -> tuple[Milestone, HistoryReport | None, set[str]]:
+    today = today or today_in_japan()
+    milestone = (
+        anniversaries.milestone(city, ordinal)
+        if ordinal
+        else anniversaries.next_milestone(city, today)
+    )
+    report = find_report(session, city, milestone.ordinal)
+    excluded = set(report.excluded_records or []) if report else set()
+    return milestone, report, excluded
+
+
+def _chronology(
+    kept: list[Entry], per_year: int
+) -> tuple[list[tuple[int, list[Entry]]], dict[int, int]]:
+    """The entries by year as the chronology lists them, and how many each year leaves out."""
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    for entry in kept:
+        # A step known only to its decade ("since the 1980s") has no year to be listed
+        # under; the relationship chapter shows it with its decade.
+        if entry.precision != "decade":
+            by_year[entry.day.year].append(entry)
+    years = []
+    more_by_year = {}
+    for year, year_entries in sorted(by_year.items()):
+        listed = written_out(year_entries, per_year)
+        years.append((year, listed))
+        if len(listed) < len(year_entries):
+            more_by_year[year] = len(year_entries) - len(listed)
+    return years, more_by_year
+
+
+def _sorted_fields(fields: Counter[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(field, delegations, youth programmes), the most frequent first."""
+    field_names = list(
+        dict.fromkeys(name for name, _kind in sorted(fields) if fields[(name, _kind)])
+    )
+    return sorted(
+        ((name, fields[(name, "delegation")], fields[(name, "youth")]) for name in field_names),
+        key=lambda row: (-(row[1] + row[2]), row[0]),
+    )
+
+
 def build_history(
     session: Session,
     city: PartnerCity,
@@ -388,45 +455,23 @@ def build_history(
 ) -> History:
     """The history of ``city``'s partnership for its ``ordinal``-th (default: next) anniversary.
 
-    The figures count every record kept; the chronology lists at most ``per_year``
-    records a year (see ``written_out``).
+    The whole document (for the PDF, the appendix and the command line): every record
+    is read. The figures count every record kept; the chronology lists at most
+    ``per_year`` records a year (see ``written_out``).
     """
-    today = today or today_in_japan()
-    milestone = (
-        anniversaries.milestone(city, ordinal)
-        if ordinal
-        else anniversaries.next_milestone(city, today)
-    )
-    report = find_report(session, city, milestone.ordinal)
-    excluded = set(report.excluded_records or []) if report else set()
+    milestone, report, excluded = _milestone_and_report(session, city, ordinal, today)
     entries = all_entries(session, city, milestone)
     kept = [entry for entry in entries if entry.key not in excluded]
 
-    by_year: dict[int, list[Entry]] = defaultdict(list)
     decades: dict[int, Totals] = defaultdict(Totals)
     fields: Counter[tuple[str, str]] = Counter()
     totals = Totals()
     for entry in kept:
-        # A step known only to its decade ("since the 1980s") has no year to be listed
-        # under; the relationship chapter shows it with its decade.
-        if entry.precision != "decade":
-            by_year[entry.day.year].append(entry)
         totals.add(entry)
         decades[entry.day.year // 10 * 10].add(entry)
         for name in entry.fields:
             fields[(name, entry.kind)] += 1
-    field_names = list(dict.fromkeys(name for name, _kind in sorted(fields)))
-    by_field = sorted(
-        ((name, fields[(name, "delegation")], fields[(name, "youth")]) for name in field_names),
-        key=lambda row: (-(row[1] + row[2]), row[0]),
-    )
-    years = []
-    more_by_year = {}
-    for year, year_entries in sorted(by_year.items()):
-        listed = written_out(year_entries, per_year)
-        years.append((year, listed))
-        if len(listed) < len(year_entries):
-            more_by_year[year] = len(year_entries) - len(listed)
+    years, more_by_year = _chronology(kept, per_year)
     return History(
         city=city,
         milestone=milestone,
@@ -436,8 +481,174 @@ def build_history(
         more_by_year=more_by_year,
         totals=totals,
         by_decade=sorted(decades.items()),
-        by_field=by_field,
+        by_field=_sorted_fields(fields),
         excluded_count=len(entries) - len(kept),
+    )
+
+
+def _decade_of(column: Any) -> Any:
+    return cast(extract("year", column), Integer) // 10 * 10
+
+
+def _ids_left_out(excluded: set[str], kind: str) -> list[int]:
+    prefix = f"{kind}:"
+    return [int(key[len(prefix) :]) for key in excluded if key.startswith(prefix)]
+
+
+def _figures(
+    session: Session, city: PartnerCity, until: date, excluded: set[str]
+) -> tuple[dict[int, Totals], Counter[tuple[str, str]], int]:
+    """The figures of every delegation, programme and promotion kept, counted in SQL.
+
+    The same counts as ``Totals.add`` over the entries, without reading the records:
+    per decade, the fields, and how many records the editors left out.
+    """
+    decades: dict[int, Totals] = defaultdict(Totals)
+    fields: Counter[tuple[str, str]] = Counter()
+    left_out = 0
+
+    delegations_left_out = _ids_left_out(excluded, "delegation")
+    delegation_scope = [Delegation.partner_city_id == city.id, Delegation.start_date <= until]
+    kept_delegations = [*delegation_scope, Delegation.id.not_in(delegations_left_out)]
+    decade = _decade_of(Delegation.start_date)
+    for decade_start, direction, count, people in session.execute(
+        select(decade, Delegation.direction, func.count(), func.sum(Delegation.member_count))
+        .where(*kept_delegations)
+        .group_by(decade, Delegation.direction)
+    ):
+        totals = decades[decade_start]
+        if direction == "outbound":
+            totals.delegations_outbound += count
+            totals.people_outbound += people or 0
+        else:
+            totals.delegations_inbound += count
+            totals.people_inbound += people or 0
+    for name, count in session.execute(
+        select(DelegationField.field, func.count())
+        .join(Delegation, Delegation.id == DelegationField.delegation_id)
+        .where(*kept_delegations)
+        .group_by(DelegationField.field)
+    ):
+        fields[(name, "delegation")] += count
+
+    programs_left_out = _ids_left_out(excluded, "youth")
+    program_scope = [YouthProgram.partner_city_id == city.id, YouthProgram.start_date <= until]
+    kept_programs = [*program_scope, YouthProgram.id.not_in(programs_left_out)]
+    decade = _decade_of(YouthProgram.start_date)
+    for decade_start, count in session.execute(
+        select(decade, func.count()).where(*kept_programs).group_by(decade)
+    ):
+        decades[decade_start].youth_programs += count
+        fields[("youth", "youth")] += count
+    for decade_start, direction, people in session.execute(
+        select(decade, YouthProgram.direction, func.count())
+        .select_from(Participant)
+        .join(YouthProgram, YouthProgram.id == Participant.program_id)
+        .where(
+            *kept_programs,
+            Participant.status.in_(TRAVELLING_STATUSES),
+            Participant.role.in_([role.value for role in ParticipantRole]),
+        )
+        .group_by(decade, YouthProgram.direction)
+    ):
+        if direction == "outbound":
+            decades[decade_start].youth_outbound += people
+        else:
+            decades[decade_start].youth_inbound += people
+
+    promotions_left_out = _ids_left_out(excluded, "promotion")
+    promotion_scope = [Promotion.partner_city_id == city.id, Promotion.start_date <= until]
+    decade = _decade_of(Promotion.start_date)
+    for decade_start, count in session.execute(
+        select(decade, func.count())
+        .where(*promotion_scope, Promotion.id.not_in(promotions_left_out))
+        .group_by(decade)
+    ):
+        decades[decade_start].promotions += count
+
+    for model, scope, ids in (
+        (Delegation, delegation_scope, delegations_left_out),
+        (YouthProgram, program_scope, programs_left_out),
+        (Promotion, promotion_scope, promotions_left_out),
+    ):
+        if ids:
+            left_out += (
+                session.scalar(
+                    select(func.count()).select_from(model).where(*scope, model.id.in_(ids))
+                )
+                or 0
+            )
+    return decades, fields, left_out
+
+
+def build_overview(
+    session: Session,
+    city: PartnerCity,
+    ordinal: int | None = None,
+    today: date | None = None,
+) -> History:
+    """The history without its chronology: the figures of the whole partnership, exact.
+
+    For the history page, which loads the chronology a decade at a time
+    (``build_decade``): the figures are counted in the database, so the page reads no
+    more rows with fifty years of records than with five.
+    """
+    milestone, report, excluded = _milestone_and_report(session, city, ordinal, today)
+    until = milestone.latest_day
+    decades, fields, left_out = _figures(session, city, until, excluded)
+    events = _event_entries(session, city, until)
+    kept_events = [entry for entry in events if entry.key not in excluded]
+    for entry in kept_events:
+        decades[entry.day.year // 10 * 10].add(entry)
+    totals = Totals()
+    for decade_totals in decades.values():
+        for name in Totals.__dataclass_fields__:
+            setattr(totals, name, getattr(totals, name) + getattr(decade_totals, name))
+    return History(
+        city=city,
+        milestone=milestone,
+        report=report,
+        events=kept_events,
+        years=[],
+        totals=totals,
+        by_decade=sorted(decades.items()),
+        by_field=_sorted_fields(fields),
+        excluded_count=left_out + len(events) - len(kept_events),
+    )
+
+
+def build_decade(
+    session: Session,
+    city: PartnerCity,
+    decade: int,
+    ordinal: int | None = None,
+    today: date | None = None,
+    per_year: int = CHRONOLOGY_PER_YEAR,
+) -> History:
+    """The history with the chronology of one decade only (``decade``: its first year).
+
+    The same years, the same entries and the same "more records" counts as the whole
+    document's chronology for those years; the figures are not counted.
+    """
+    milestone, report, excluded = _milestone_and_report(session, city, ordinal, today)
+    since = date(decade, 1, 1)
+    entries = [
+        entry
+        for entry in all_entries(session, city, milestone, since=since)
+        if entry.day.year < decade + 10 and entry.key not in excluded
+    ]
+    years, more_by_year = _chronology(entries, per_year)
+    return History(
+        city=city,
+        milestone=milestone,
+        report=report,
+        events=[],
+        years=years,
+        more_by_year=more_by_year,
+        totals=Totals(),
+        by_decade=[],
+        by_field=[],
+        excluded_count=0,
     )
 
 
@@ -525,36 +736,104 @@ def appendix_sheets(history: History, entries: list[Entry], language: str) -> li
         sheets = [
             (
                 _("Delegations"),
-                [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Head"),
-                 _("Members"), _("Purpose"), _("Fields of exchange"), _("In the history")],
-                [[e.key.split(":")[1], e.day, e.end_day, str(Direction.label_of(e.direction)),
-                  e.title, e.head, e.size, e.purpose, fields_text(e), status(e)]
-                 for e in entries if e.kind == "delegation"],
+                [
+                    _("ID"),
+                    _("Start"),
+                    _("End"),
+                    _("Direction"),
+                    _("Title"),
+                    _("Head"),
+                    _("Members"),
+                    _("Purpose"),
+                    _("Fields of exchange"),
+                    _("In the history"),
+                ],
+                [
+                    [
+                        e.key.split(":")[1],
+                        e.day,
+                        e.end_day,
+                        str(Direction.label_of(e.direction)),
+                        e.title,
+                        e.head,
+                        e.size,
+                        e.purpose,
+                        fields_text(e),
+                        status(e),
+                    ]
+                    for e in entries
+                    if e.kind == "delegation"
+                ],
             ),
             (
                 _("Youth programmes"),
-                [_("ID"), _("Start"), _("End"), _("Direction"), _("Title"), _("Young people"),
-                 _("Leaders"), _("In the history")],
-                [[e.key.split(":")[1], e.day, e.end_day, str(Direction.label_of(e.direction)),
-                  e.title, e.youth_count, e.adult_count, status(e)]
-                 for e in entries if e.kind == "youth"],
+                [
+                    _("ID"),
+                    _("Start"),
+                    _("End"),
+                    _("Direction"),
+                    _("Title"),
+                    _("Young people"),
+                    _("Leaders"),
+                    _("In the history"),
+                ],
+                [
+                    [
+                        e.key.split(":")[1],
+                        e.day,
+                        e.end_day,
+                        str(Direction.label_of(e.direction)),
+                        e.title,
+                        e.youth_count,
+                        e.adult_count,
+                        status(e),
+                    ]
+                    for e in entries
+                    if e.kind == "youth"
+                ],
             ),
             (
                 _("Promotions"),
-                [_("ID"), _("Start"), _("End"), _("Title"), _("Theme"), _("Medium"),
-                 _("Reach"), _("In the history")],
-                [[e.key.split(":")[1], e.day, e.end_day, e.title,
-                  str(PromotionTheme.label_of(e.theme)), str(PromotionMedium.label_of(e.medium)),
-                  e.reach, status(e)]
-                 for e in entries if e.kind == "promotion"],
+                [
+                    _("ID"),
+                    _("Start"),
+                    _("End"),
+                    _("Title"),
+                    _("Theme"),
+                    _("Medium"),
+                    _("Reach"),
+                    _("In the history"),
+                ],
+                [
+                    [
+                        e.key.split(":")[1],
+                        e.day,
+                        e.end_day,
+                        e.title,
+                        str(PromotionTheme.label_of(e.theme)),
+                        str(PromotionMedium.label_of(e.medium)),
+                        e.reach,
+                        status(e),
+                    ]
+                    for e in entries
+                    if e.kind == "promotion"
+                ],
             ),
             (
                 _("Relationship events"),
                 [_("ID"), _("Date"), _("Kind"), _("Title"), _("Description"), _("In the history")],
-                [[e.key.split(":")[1], format_date(e.day, language, e.precision),
-                  str(RelationshipEventKind.label_of(e.event_kind)), e.title_in(language),
-                  e.description_in(language), status(e)]
-                 for e in entries if e.kind == "event"],
+                [
+                    [
+                        e.key.split(":")[1],
+                        format_date(e.day, language, e.precision),
+                        str(RelationshipEventKind.label_of(e.event_kind)),
+                        e.title_in(language),
+                        e.description_in(language),
+                        status(e),
+                    ]
+                    for e in entries
+                    if e.kind == "event"
+                ],
             ),
         ]
         return [(str(title), [str(h) for h in headers], rows) for title, headers, rows in sheets]

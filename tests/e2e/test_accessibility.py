@@ -105,6 +105,7 @@ def main_pages(records: dict[str, int]) -> dict[str, str]:
         "indicators": "/indicators/",
         "anniversaries": "/history/",
         "history": "/history/guilin",
+        "history-decade": "/history/guilin/decade/1970",
         "imports": "/imports/",
         "users": "/admin/users",
         "password": "/auth/password",
@@ -138,6 +139,18 @@ def test_main_pages_have_no_serious_accessibility_violations(
         if lang == "ja":
             screenshot(page, f"page-{name}-1280")
     assert problems == {}, problems
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_decade_opened_on_the_history_page_is_accessible(live_server, page, people, lang):
+    sign_in(page, live_server, people["viewer"], lang)
+    page.goto(f"{live_server.url}/history/guilin")
+    decade = page.locator("details.decade").first
+    decade.locator("summary").click()
+    decade.locator(".decade-body h3.year").first.wait_for()
+    assert decade.get_attribute("data-loaded") == "yes"
+    assert page.locator("html").get_attribute("lang") == lang
+    assert axe_violations(page) == []
 
 
 def test_login_page_is_accessible(live_server, page):

@@ -405,3 +405,17 @@ def test_history_journey_with_the_keyboard_alone(live_server, page, people, tr, 
     assert guilin_name in text
     assert anniversary_heading("ja", number) in text
     assert "1979年10月1日" in text
+
+    # Back on the page, the chronology opens a decade at a time, from the keyboard too.
+    page.goto(page.url)
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('details.decade > summary')"):
+            break
+    else:
+        raise AssertionError("no decade of the chronology is reached by Tab")
+    assert page.evaluate(FOCUS_RING), "no visible focus on the decade"
+    page.keyboard.press("Enter")
+    opened = page.locator("details.decade[open] .decade-body")
+    opened.locator("h3.year").first.wait_for()
+    assert "1979年（昭和54年）" in opened.inner_text()

@@ -135,6 +135,7 @@ ROUTES: dict[str, Expect] = {
     # Anniversaries and histories
     "history.index": Expect(get=READ),
     "history.report": Expect(get=READ),
+    "history.decade": Expect(get=READ),
     "history.pdf": Expect(get=READ),
     "history.xlsx": Expect(get=READ),
     "history.edit": Expect(get=WRITE, post=WRITE),
@@ -339,6 +340,7 @@ URL_ARGS: dict[str, Callable[[Session], Any]] = {
     "participant_id": lambda session: _a_participant(session).id,
     "person_id": lambda session: _a_participant(session).person_id,
     "token_id": _a_token_id,
+    "decade": lambda session: 2000,
 }
 
 # URL argument name -> a value that names no record (for the "no data for unknown ids" test).
@@ -353,6 +355,7 @@ MISSING_ARGS: dict[str, Any] = {
     "participant_id": 987654321,
     "person_id": 987654321,
     "token_id": 987654321,
+    "decade": 1805,
     "token": "no-such-upload",
     "job_id": 987654321,
     "code": "9z",
