@@ -366,12 +366,30 @@ def test_a_row_linked_in_the_preview_joins_the_person_it_was_offered(db: Session
     assert stray.rows[0].linked is None
 
 
-def test_a_person_already_on_the_programme_is_not_offered_for_it(db: Session, ctx: Any) -> None:
+@pytest.mark.parametrize(
+    "change", [{"名": "勇馬"}, {"生年月日": "2010-04-12"}], ids=["kanji", "birth date"]
+)
+def test_a_row_that_may_correct_a_participation_on_its_programme_is_never_a_silent_second(
+    db: Session, ctx: Any, change: dict[str, str]
+) -> None:
     add_program(db, "YP-A")
     _import(db, _row("YP-A"))
-    plan = plan_import(db, "participants", *_file(_row("YP-A", 名="勇馬")))
+    existing = db.scalar(select(Participant))
+    plan = plan_import(db, "participants", *_file(_row("YP-A", **change)))
     (row,) = plan.rows
-    assert (row.action, row.offers) == ("create", [])
+    assert (row.action, row.offers) == ("error", [])  # not offered: they are on it already
+    (problem,) = plan.problems
+    assert f"participant {existing.id}" in problem.message
+    # A roster number of its own says it is another person: a new participation.
+    other = plan_import(db, "participants", *_numbered(("P-2", _row("YP-A", **change))))
+    assert [r.action for r in other.rows] == ["create"]
+    # The existing participation's roster number says it is a correction.
+    existing.external_id = "P-1"
+    db.commit()
+    corrected = _numbered(("P-1", _row("YP-A", **change)))
+    assert [r.action for r in plan_import(db, "participants", *corrected).rows] == ["update"]
+    run_import(db, "participants", *corrected)
+    assert db.scalar(select(func.count()).select_from(Participant)) == 1
 
 
 def test_two_rows_linking_one_person_to_one_programme_are_refused(db: Session, ctx: Any) -> None:

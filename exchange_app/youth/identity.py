@@ -104,6 +104,26 @@ def likeness(a: Identity, b: Identity) -> Likeness | None:
     return None
 
 
+def may_be_a_correction(row: Identity, known: Identity) -> bool:
+    """Whether ``row`` may be ``known`` with a detail corrected: possibly the same person
+    (``likeness``), or the same reading and name with another birth date. Said of a new
+    row and a participation already on the row's programme, which are never the same
+    person silently (the one person is on a programme once)."""
+    match = likeness(row, known)
+    if match is Likeness.POSSIBLE:
+        return True
+    if match is Likeness.SAME or not (row.reading or row.name):
+        return False
+    if row.birth_date == known.birth_date:
+        return False
+    same_reading = bool(row.reading and known.reading and row.reading == known.reading)
+    same_name = bool(row.name and known.name and row.name == known.name)
+    no_reading = not (row.reading and known.reading)
+    return (same_reading and (same_name or not (row.name and known.name))) or (
+        no_reading and same_name
+    )
+
+
 def same_person_groups(identities: Iterable[Identity]) -> dict[Identity, Identity]:
     """Each matchable identity's group, named by one of its members: identities that
     ``likeness`` calls the same (directly or through another) are one person. The new

@@ -58,6 +58,7 @@ from exchange_app.youth.identity import (
     Likeness,
     identity_of,
     likeness,
+    may_be_a_correction,
     same_person_groups,
 )
 from exchange_app.youth.queries import KnownPersons, identities_born_on, likely_persons
@@ -881,9 +882,36 @@ class ParticipantImport(KindImport):
             session, sorted({pid for found in matches.values() for pid in found})
         )
         taken: dict[tuple[Any, Any], int] = {}  # (programme, person) -> the row putting them there
+        on_programme = self._participations_on(
+            session, sorted({row.values.get("program_external_id") for row in rows} - {None})
+        )
         for row in rows:
             found = matches[row.line]
             program_id = row.values.get("program_external_id")
+            already = [
+                participation
+                for participation, known in on_programme.get(program_id, [])
+                if may_be_a_correction(identities[row.line], known)
+            ]
+            if already and not row.values.get("participant_external_id"):
+                # Never a silent second participation: the row may correct one already
+                # there (a name or birth date fixed), and only the user knows which.
+                self._refuse(
+                    plan,
+                    row,
+                    _(
+                        "possibly participant %(numbers)s, already on this programme (the "
+                        "name, reading, school or birth date differs): to correct that "
+                        "participation, give this row its participant external ID, or "
+                        "correct it on its page; if this is another person, give the row a "
+                        "participant external ID of its own",
+                        numbers=", ".join(
+                            f"{number} ({external_id})" if external_id else str(number)
+                            for number, external_id in already
+                        ),
+                    ),
+                )
+                continue
             group = keys[row.line]
             others = [line for line in lines_of[group] if line != row.line]
             if others:
@@ -998,6 +1026,23 @@ class ParticipantImport(KindImport):
                         ),
                     )
                 )
+
+    def _participations_on(
+        self, session: Session, program_ids: list[Any]
+    ) -> dict[Any, list[tuple[tuple[int, str | None], Identity]]]:
+        """The participations already on each programme ((id, roster number), who they are)."""
+        table = Participant.__table__
+        found: dict[Any, list[tuple[tuple[int, str | None], Identity]]] = {}
+        for part in chunks(program_ids):
+            for row in session.execute(
+                self.record_select().where(
+                    table.c.program_id.in_(part), table.c.anonymized_at.is_(None)
+                )
+            ):
+                found.setdefault(row.program_id, []).append(
+                    ((row.id, row.external_id), identity_of(self.values_from_record(row)))
+                )
+        return found
 
     @staticmethod
     def _refuse(plan: Any, row: RowPlan, message: str) -> None:
