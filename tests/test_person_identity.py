@@ -379,7 +379,7 @@ def test_a_row_that_may_correct_a_participation_on_its_programme_is_never_a_sile
     (row,) = plan.rows
     assert (row.action, row.offers) == ("error", [])  # not offered: they are on it already
     (problem,) = plan.problems
-    assert f"participant {existing.id}" in problem.message
+    assert f"参加者 {existing.id} と同一人物の可能性" in problem.message
     # A roster number of its own says it is another person: a new participation.
     other = plan_import(db, "participants", *_numbered(("P-2", _row("YP-A", **change))))
     assert [r.action for r in other.rows] == ["create"]
