@@ -137,3 +137,19 @@ def test_figures_of_promotions_have_no_people(db: Session) -> None:
     figure = queries.indicator_report(db, 2024).figure("3b")
     assert figure is not None and figure.unique_persons is None
     assert "unique_persons" not in figure.as_json()
+
+
+def test_deleting_a_participant_of_a_draft_year_lowers_5b_everywhere(
+    app: Any, db: Session, client: Any, auth: Any
+) -> None:
+    _twice, again, other = arrange_fy2024(db)
+    auth.login("coordinator")
+    assert set(shown_everywhere(app, client).values()) == {(3, 2)}
+    # The second participation of one person: 延べ falls, 実人数 stays.
+    operations.delete_participant(db, db.get(Participant, again.id), "entered twice")
+    db.commit()
+    assert set(shown_everywhere(app, client).values()) == {(2, 2)}
+    # The only participation of the other: both fall.
+    operations.delete_participant(db, db.get(Participant, other.id), "entered by mistake")
+    db.commit()
+    assert set(shown_everywhere(app, client).values()) == {(1, 1)}
