@@ -633,7 +633,10 @@ def main() -> int:
             print("\n" + table(run_, args), flush=True)
             runs.append(run_)
     total = time.perf_counter() - started
-    command = " ".join(sys.argv[1:])
+    shown = [arg for arg in sys.argv[1:] if not arg.startswith("--output")]
+    if "--output" in sys.argv[1:]:  # its value is where the file went, not how it was measured
+        shown.remove(sys.argv[sys.argv.index("--output") + 1])
+    command = " ".join(shown)
     header = (
         "# Performance\n\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
