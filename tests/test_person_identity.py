@@ -342,6 +342,34 @@ def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(db: Session, c
     assert "現在 0 行が紐づけ済み" in plan.warnings[-1].message
 
 
+def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
+    app: Any, db: Session, tmp_path: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    db.commit()
+    runner = app.test_cli_runner()
+    first = tmp_path / "first.csv"
+    first.write_bytes(_file(_row("YP-A"))[1])
+    assert runner.invoke(args=["import", "participants", str(first)]).exit_code == 0
+    known = db.scalar(select(Participant.person_id))
+    second = tmp_path / "second.csv"
+    second.write_bytes(
+        _file(
+            _row("YP-B", **{"名（カナ）": "ユウ　マ"}),
+            _row("YP-B", 名="勇馬", 生年月日="2010-04-02", **{"姓（カナ）": "ヤマダ"}),
+        )[1]
+    )
+    for args in (["--dry-run"], []):
+        result = runner.invoke(args=["import", "participants", str(second), *args])
+        assert result.exit_code == 0, result.output
+        assert f"row 2: 山田 優真: 人物番号 {known} に紐づけます" in result.output
+        assert f"row 3: 山田 勇馬: 人物番号 {known}（桂林市青少年交流 2024-08-01）の可能性" in (
+            result.output
+        )
+    assert _persons(db) == 2
+
+
 def test_a_row_linked_in_the_preview_joins_the_person_it_was_offered(db: Session, ctx: Any) -> None:
     add_program(db, "YP-A")
     add_program(db, "YP-B")

@@ -65,6 +65,11 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missin
         for record in plan.new_records:
             lines = ", ".join(str(line) for line in record["lines"])
             click.echo(f"to create: {record['label']} (rows {lines})")
+        # What the preview shows beside a row (the person it is linked to, or may be) is
+        # never silent on the command line either.
+        for row in plan.rows:
+            for note in row.notes:
+                click.echo(f"row {row.line}: {row.label}: {note}")
         counts = plan.counts
         summary = (
             f"{counts['create']} to create, {counts['update']} to update, "
