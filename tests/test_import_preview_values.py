@@ -7,8 +7,11 @@ import re
 
 import pytest
 
+from exchange_app.imports.kinds import get_kind
+from exchange_app.imports.preview import preview_values
 from tests.import_files import make_file
-from tests.test_imports import DELEGATION_HEADERS
+from tests.test_imports import DELEGATION_HEADERS, add_program, plan_import
+from tests.test_person_identity import _file, _row
 
 ROWS = [
     # 令和6年 is 2024, typed in the file as the office writes it; 2043 is a typing slip.
@@ -69,3 +72,12 @@ def test_preview_in_english_names_the_columns_by_key(client, auth) -> None:
     assert "partner Guilin" in first
     assert "direction Inbound (hosted)" in first
     assert "fields Tourism, Youth" in first
+
+
+def test_a_participant_row_names_its_programme_not_its_number(app, db) -> None:
+    add_program(db, "YP-A")
+    plan = plan_import(db, "participants", *_file(_row("YP-A")))
+    assert plan.ok, plan.problems
+    with app.test_request_context():
+        shown = dict(preview_values(db, get_kind("participants"), plan.rows, "ja")[2])
+    assert shown["事業管理番号"] == "桂林市青少年交流 2024-08-01"

@@ -381,8 +381,14 @@ YOUTH_PROGRAMS = RecordKind(
     rules=(end_not_before_start, partner_exchange_has_partner),
 )
 
+def programme_label(title: str, start: date) -> str:
+    """A programme as the import preview and its notes name it: title and start date."""
+    return f"{title} {start.isoformat()}"
+
+
 YOUTH_PROGRAM = Reference(
     model=YouthProgram,
+    label=lambda program, _language: programme_label(program.title, program.start_date),
     external_id_prefix="youth-program",
     details=("start_date",),
     export_name="external_id",
@@ -1065,7 +1071,7 @@ class ParticipantImport(KindImport):
             ):
                 if person_id is not None:
                     found.setdefault(person_id, []).append(
-                        (program_id, f"{title} {start.isoformat()}")
+                        (program_id, programme_label(title, start))
                     )
         return found
 
