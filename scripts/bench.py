@@ -353,6 +353,10 @@ def floor_cookie(port: int) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+# The key of the floor's in-process time among the pages'.
+FLOOR_PAGE = "minimal signed-in page (floor)"
+
+
 def in_process_times(env: dict[str, str]) -> dict[str, tuple[float, int]]:
     """Each page's in-process time (ms, fastest of five) and SQL statements, alone."""
     output = subprocess.run(  # noqa: S603
@@ -372,6 +376,15 @@ def in_process_times(env: dict[str, str]) -> dict[str, tuple[float, int]]:
         if line.count("\t") == 2:
             name, ms, queries = line.split("\t")
             times[name] = (float(ms), int(queries))
+    # The floor's own, measured the same way: what a page's in-process time is set against.
+    floor = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "scripts" / "bench_floor_app.py"), "--service-time"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    times[FLOOR_PAGE] = (float(floor[0]), int(floor[1]))
     return times
 
 
@@ -427,6 +440,9 @@ class DatabaseRun:
     timings: list[Timing]
     load_seconds: float
     loads: list[float]
+    # The floor's in-process time (ms, SQL statements) at the small and the large scale.
+    floor_small: tuple[float, int] | None = None
+    floor_large: tuple[float, int] | None = None
 
 
 def bench_database(label: str, url: str, args: argparse.Namespace) -> DatabaseRun:
@@ -498,7 +514,17 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> DatabaseRu
         )
         for page in pages
     ]
-    return DatabaseRun(label, results, bare_rounds, floor_rounds, timings, load_seconds, loads)
+    return DatabaseRun(
+        label,
+        results,
+        bare_rounds,
+        floor_rounds,
+        timings,
+        load_seconds,
+        loads,
+        floor_small=small.get(FLOOR_PAGE),
+        floor_large=large.get(FLOOR_PAGE),
+    )
 
 
 def _verdict(met: bool | None) -> str:
@@ -506,7 +532,14 @@ def _verdict(met: bool | None) -> str:
 
 
 def table(run_: DatabaseRun, args: argparse.Namespace) -> str:
-    def reference_row(name: str, path: str, rounds: list[Measurement]) -> str:
+    def scales_cell(small: tuple[float, int] | None, large: tuple[float, int] | None) -> str:
+        if not small or not large:
+            return ""
+        return f"{small[0]:.1f} ({small[1]}) / {large[0]:.1f} ({large[1]})"
+
+    def reference_row(
+        name: str, path: str, rounds: list[Measurement], scales: str = ""
+    ) -> str:
         p95s = [m.p95_ms for m in rounds]
         ratio = statistics.median(
             m.p95_ms / max(b.p95_ms, 0.001) for m, b in zip(rounds, run_.bare, strict=True)
@@ -514,7 +547,8 @@ def table(run_: DatabaseRun, args: argparse.Namespace) -> str:
         return (
             f"| {name} | `{path}` | {statistics.median(m.p50_ms for m in rounds):.1f} "
             f"| {statistics.median(p95s):.1f} | {min(p95s):.1f}–{max(p95s):.1f} "
-            f"| {statistics.median(m.rps for m in rounds):.0f} | {ratio:.2f}× | | | | | | |"
+            f"| {statistics.median(m.rps for m in rounds):.0f} | {ratio:.2f}× | | | "
+            f"| {scales} | | | |"
         )
 
     lines = [
@@ -523,23 +557,30 @@ def table(run_: DatabaseRun, args: argparse.Namespace) -> str:
         f"Medians of {args.rounds} interleaved rounds of {args.duration} s per page. "
         "*p95 / floor*: the median over the rounds of the page's p95 over the floor's p95 in "
         f"the same round. *ms at scale {args.small_scale} / {args.scale}*: in-process, alone "
-        "(fastest of five), with the SQL statements the request ran.",
+        "(fastest of five), with the SQL statements the request ran; *ms / floor*: the page's "
+        f"in-process time at scale {args.scale} over the floor's, measured the same way.",
         "",
         "| page | path | p50 ms | p95 ms | p95 spread | req/s | p95 / bare | p95 / floor "
-        f"| target | met | ms at scale {args.small_scale} / {args.scale} (SQL) | growth | flat |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|:---:|",
+        f"| target | met | ms at scale {args.small_scale} / {args.scale} (SQL) | ms / floor "
+        "| growth | flat |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|:---:|",
         reference_row("bare route (a constant through Jinja)", "/", run_.bare),
-        reference_row("floor: minimal signed-in page", "/", run_.floor),
+        reference_row(
+            "floor: minimal signed-in page",
+            "/",
+            run_.floor,
+            scales_cell(run_.floor_small, run_.floor_large),
+        ),
     ]
     for result in run_.pages:
         p95s = [m.p95_ms for m in result.rounds]
         low, high = result.spread()
-        scales = ""
-        if result.small and result.large:
-            scales = (
-                f"{result.small[0]:.1f} ({result.small[1]}) / "
-                f"{result.large[0]:.1f} ({result.large[1]})"
-            )
+        scales = scales_cell(result.small, result.large)
+        in_process_ratio = (
+            f"{result.large[0] / run_.floor_large[0]:.1f}×"
+            if result.large and run_.floor_large and run_.floor_large[0] > 0
+            else ""
+        )
         growth = result.flatness()
         unhealthy = "" if result.healthy() else " (non-2xx or errors)"
         lines.append(
@@ -549,7 +590,7 @@ def table(run_: DatabaseRun, args: argparse.Namespace) -> str:
             f"| {statistics.median(m.rps for m in result.rounds):.0f} "
             f"| {result.ratio_to(run_.bare):.2f}× | {result.ratio_to(run_.floor):.2f}× "
             f"| {f'{result.page.target:g}×' if result.page.target else ''} "
-            f"| {_verdict(result.latency_met())} | {scales} "
+            f"| {_verdict(result.latency_met())} | {scales} | {in_process_ratio} "
             f"| {'' if growth is None else f'{growth:.2f}×'} | {_verdict(result.flat_met())} |"
         )
     lines += ["", "| operation | seconds | target | met | |", "|---|---:|---:|:---:|---|"]

@@ -109,3 +109,33 @@ def floor() -> str:
         user=current_user,
         rows=rows,
     )
+
+
+def service_time(repeat: int = 5) -> tuple[float, int]:
+    """The floor's in-process time (ms, fastest of ``repeat``) and its SQL statements,
+    measured as ``bench_fixtures.service_times`` measures the app's pages."""
+    import time
+
+    from sqlalchemy import event
+
+    client = app.test_client()
+    client.get("/login")
+    client.get("/")  # warm-up
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    best = float("inf")
+    for _ in range(repeat):
+        statements.clear()
+        started = time.perf_counter()
+        response = client.get("/")
+        best = min(best, time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    return best * 1000, len(statements)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--service-time" in sys.argv:
+        ms, queries = service_time()
+        print(f"{ms:.1f}\t{queries}")
