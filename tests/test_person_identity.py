@@ -370,6 +370,30 @@ def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
     assert _persons(db) == 2
 
 
+def test_the_command_links_the_suggested_persons_only_when_asked(
+    app: Any, db: Session, tmp_path: Any
+) -> None:
+    add_program(db, "YP-A")
+    add_program(db, "YP-B")
+    db.commit()
+    runner = app.test_cli_runner()
+    first = tmp_path / "first.csv"
+    first.write_bytes(_file(_row("YP-A"))[1])
+    assert runner.invoke(args=["import", "participants", str(first)]).exit_code == 0
+    known = db.scalar(select(Participant.person_id))
+    # Other kanji, the same reading and birth date: only possibly the same person.
+    second = tmp_path / "second.csv"
+    second.write_bytes(_file(_row("YP-B", 名="勇馬"))[1])
+    dry = runner.invoke(args=["import", "participants", str(second), "--dry-run"])
+    assert dry.exit_code == 0 and "linked to person" not in dry.output
+    result = runner.invoke(args=["import", "participants", str(second), "--link-suggested"])
+    assert result.exit_code == 0, result.output
+    assert f"row 2: 山田 勇馬: linked to person {known}" in result.output
+    db.expire_all()
+    assert _persons(db) == 1
+    assert db.scalar(select(func.count()).select_from(Participant)) == 2
+
+
 def test_a_row_linked_in_the_preview_joins_the_person_it_was_offered(db: Session, ctx: Any) -> None:
     add_program(db, "YP-A")
     add_program(db, "YP-B")

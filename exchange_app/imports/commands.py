@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from exchange_app.db import begin_write, get_session, write_session
 from exchange_app.importing import apply_plan, plan_import
+from exchange_app.importing.plan import choose_links
 from exchange_app.importing.spreadsheets import export_bytes
 from exchange_app.imports import workbook
 from exchange_app.imports.kinds import KINDS, get_kind
@@ -39,7 +40,15 @@ WHOLE_OFFICE = "all"
     is_flag=True,
     help="Create the organisations the rows name that are not registered yet (listed).",
 )
-def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missing: bool) -> None:
+@click.option(
+    "--link-suggested",
+    is_flag=True,
+    help="Link every row offered a registered person to that person (as the preview's "
+    "'link all suggested'); without it such a row becomes a new person.",
+)
+def import_command(
+    kind: str, file: str, dry_run: bool, lang: str, create_missing: bool, link_suggested: bool
+) -> None:
     """Import FILE (.xlsx or .csv) as KIND; a wrong row: errors printed, nothing written, exit 1.
 
     KIND ``all`` reads a whole-office workbook (``flask export all``): every sheet in
@@ -60,6 +69,17 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missin
         plan = plan_import(
             session, import_kind, os.path.basename(file), content, create_missing=create_missing
         )
+        links = choose_links(plan, {}, link_all=True) if link_suggested else {}
+        if links:
+            # Checked again with the links, as the preview checks a file after a choice.
+            plan = plan_import(
+                session,
+                import_kind,
+                os.path.basename(file),
+                content,
+                create_missing=create_missing,
+                links=links,
+            )
         for warning in plan.warnings:
             click.echo(f"warning: {warning.text()}", err=True)
         for record in plan.new_records:
@@ -70,6 +90,8 @@ def import_command(kind: str, file: str, dry_run: bool, lang: str, create_missin
         for row in plan.rows:
             for note in row.notes:
                 click.echo(f"row {row.line}: {row.label}: {note}")
+            if row.linked is not None:
+                click.echo(f"row {row.line}: {row.label}: linked to person {row.linked}")
         counts = plan.counts
         summary = (
             f"{counts['create']} to create, {counts['update']} to update, "
