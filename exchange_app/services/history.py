@@ -540,21 +540,34 @@ def _figures(
     ):
         decades[decade_start].youth_programs += count
         fields[("youth", "youth")] += count
-    for decade_start, direction, people in session.execute(
-        select(decade, YouthProgram.direction, func.count())
-        .select_from(Participant)
-        .join(YouthProgram, YouthProgram.id == Participant.program_id)
+    # Each programme's party counted from the participants' index, then summed by decade:
+    # joining the participations to the programmes instead made PostgreSQL hash every
+    # participation of every city (53 ms at scale 100; 9 ms so; SQLite 20 ms, 12 ms so).
+    party = (
+        select(func.count())
         .where(
-            *kept_programs,
+            Participant.program_id == YouthProgram.id,
             Participant.status.in_(TRAVELLING_STATUSES),
             Participant.role.in_([role.value for role in ParticipantRole]),
         )
-        .group_by(decade, YouthProgram.direction)
+        .correlate(YouthProgram)
+        .scalar_subquery()
+    )
+    parties = (
+        select(YouthProgram.start_date, YouthProgram.direction, party.label("people"))
+        .where(*kept_programs)
+        .subquery()
+    )
+    party_decade = _decade_of(parties.c.start_date)
+    for decade_start, direction, people in session.execute(
+        select(party_decade, parties.c.direction, func.sum(parties.c.people)).group_by(
+            party_decade, parties.c.direction
+        )
     ):
         if direction == "outbound":
-            decades[decade_start].youth_outbound += people
+            decades[decade_start].youth_outbound += int(people or 0)
         else:
-            decades[decade_start].youth_inbound += people
+            decades[decade_start].youth_inbound += int(people or 0)
 
     promotions_left_out = _ids_left_out(excluded, "promotion")
     promotion_scope = [Promotion.partner_city_id == city.id, Promotion.start_date <= until]
