@@ -537,6 +537,10 @@ def test_rollups_count_delegations_people_youth_and_channels(db: Session) -> Non
     prog = make_program(db, start_date=date(2024, 7, 1))
     make_participant(db, prog)
     make_participant(db, prog, resident=False)
+    # Neither a chaperone, nor an applicant, nor a programme of another fiscal year counts.
+    make_participant(db, prog, role="chaperone")
+    make_participant(db, prog, status="applied")
+    make_participant(db, make_program(db, start_date=date(2024, 3, 20)))
     make_promotion(
         db,
         start_date=date(2024, 5, 1),

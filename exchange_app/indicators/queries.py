@@ -565,23 +565,33 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
         row.inbound, row.inbound_people = visits.by_direction[Direction.INBOUND]
         row.outbound, row.outbound_people = visits.by_direction[Direction.OUTBOUND]
 
-    # The year's programmes are picked by date first: written as a plain join, SQLite
-    # without statistics went through every participant of every year.
-    programs_of_year = select(YouthProgram.id).where(
-        *in_fiscal_year(YouthProgram.start_date, fiscal_year)
-    )
-    youth = session.execute(
-        select(YouthProgram.partner_city_id, func.count(Participant.id))
-        .join(Participant, Participant.program_id == YouthProgram.id)
+    # The year's programmes are picked by date, each one's young participants counted from
+    # the participants' index, then summed per city: a join of the participations to the
+    # programmes made SQLite without statistics go through every participant of every
+    # year, and an IN over the year's programmes made PostgreSQL scan every programme
+    # (9.4 ms at scale 100; 4.9 ms so; SQLite 7.6 ms, 5.2 ms so).
+    taken_part = (
+        select(func.count())
         .where(
-            Participant.program_id.in_(programs_of_year),
+            Participant.program_id == YouthProgram.id,
             Participant.role == "youth",
             Participant.status == "participated",
         )
-        .group_by(YouthProgram.partner_city_id)
+        .correlate(YouthProgram)
+        .scalar_subquery()
+    )
+    programs_of_year = (
+        select(YouthProgram.partner_city_id, taken_part.label("youth"))
+        .where(*in_fiscal_year(YouthProgram.start_date, fiscal_year))
+        .subquery()
+    )
+    youth = session.execute(
+        select(programs_of_year.c.partner_city_id, func.sum(programs_of_year.c.youth)).group_by(
+            programs_of_year.c.partner_city_id
+        )
     )
     for city_id, count in youth:
-        rows.get(city_id, other).youth += count
+        rows.get(city_id, other).youth += int(count or 0)
 
     # The year's promotions per channel, and how many of them the 3b rule counts.
     counted = func.count().filter(*promotions.counted_toward_3b(fiscal_year))
