@@ -290,7 +290,8 @@ def test_merge_moves_links_and_posts_and_hides_the_duplicate(client, auth, db) -
     listed = client.get("/counterparts/").get_data(as_text=True)
     assert f"/counterparts/{duplicate.id}\"" not in listed
     audits = db.scalars(select(AuditEntry).where(AuditEntry.entity_type == "delegation",
-                                                 AuditEntry.entity_id == visit.id)).all()
+                                                 AuditEntry.entity_id == visit.id)
+                        .order_by(AuditEntry.id)).all()
     assert audits[-1].summary == f"merge of counterpart {duplicate.id} into {survivor.id}"
     again = client.post(
         f"/counterparts/{survivor.id}/merge",

@@ -60,7 +60,12 @@ def _korean_member_delegation(db):
 
 
 def _export_entries(db) -> list[AuditEntry]:
-    return list(db.scalars(select(AuditEntry).where(AuditEntry.action == "export")))
+    # In the order they were written: without ORDER BY, PostgreSQL may return any order.
+    return list(
+        db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_delegation_export_in_shift_jis_is_refused_with_the_record_named(db, client, auth) -> None:

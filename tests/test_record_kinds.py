@@ -103,9 +103,9 @@ def test_import_refuses_member_count_50000_with_the_forms_message(app, client, a
 def _history_entries(db, delegation_id: int) -> list[AuditEntry]:
     return list(
         db.scalars(
-            select(AuditEntry).where(
-                AuditEntry.entity_type == "delegation", AuditEntry.entity_id == delegation_id
-            )
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "delegation", AuditEntry.entity_id == delegation_id)
+            .order_by(AuditEntry.id)
         )
     )
 
