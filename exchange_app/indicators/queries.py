@@ -48,6 +48,7 @@ from exchange_app.vocab import (
     PromotionChannel,
     indicator_value_status_label,
 )
+from exchange_app.youth.queries import participations_per_programme
 
 # The earliest baseline is 2019; the strategy ends in (fiscal) 2031.
 FIRST_YEAR = 2019
@@ -565,20 +566,10 @@ def rollups(session: Session, fiscal_year: int) -> Rollups:
         row.inbound, row.inbound_people = visits.by_direction[Direction.INBOUND]
         row.outbound, row.outbound_people = visits.by_direction[Direction.OUTBOUND]
 
-    # The year's programmes are picked by date, each one's young participants counted from
-    # the participants' index, then summed per city: a join of the participations to the
-    # programmes made SQLite without statistics go through every participant of every
-    # year, and an IN over the year's programmes made PostgreSQL scan every programme
-    # (9.4 ms at scale 100; 4.9 ms so; SQLite 7.6 ms, 5.2 ms so).
-    taken_part = (
-        select(func.count())
-        .where(
-            Participant.program_id == YouthProgram.id,
-            Participant.role == "youth",
-            Participant.status == "participated",
-        )
-        .correlate(YouthProgram)
-        .scalar_subquery()
+    # The young participants of each of the year's programmes, summed per city (9.4 → 4.9
+    # ms at scale 100 on PostgreSQL, which scanned every programme for an IN over them).
+    taken_part = participations_per_programme(
+        Participant.role == "youth", Participant.status == "participated"
     )
     programs_of_year = (
         select(YouthProgram.partner_city_id, taken_part.label("youth"))

@@ -41,6 +41,7 @@ from exchange_app.vocab import (
     PromotionTheme,
     RelationshipEventKind,
 )
+from exchange_app.youth.queries import participations_per_programme
 
 RECORD_KINDS = ("event", "delegation", "youth", "promotion")
 
@@ -540,18 +541,10 @@ def _figures(
     ):
         decades[decade_start].youth_programs += count
         fields[("youth", "youth")] += count
-    # Each programme's party counted from the participants' index, then summed by decade:
-    # joining the participations to the programmes instead made PostgreSQL hash every
-    # participation of every city (53 ms at scale 100; 9 ms so; SQLite 20 ms, 12 ms so).
-    party = (
-        select(func.count())
-        .where(
-            Participant.program_id == YouthProgram.id,
-            Participant.status.in_(TRAVELLING_STATUSES),
-            Participant.role.in_([role.value for role in ParticipantRole]),
-        )
-        .correlate(YouthProgram)
-        .scalar_subquery()
+    # Each programme's party, summed by decade (53 → 9 ms at scale 100 on PostgreSQL).
+    party = participations_per_programme(
+        Participant.status.in_(TRAVELLING_STATUSES),
+        Participant.role.in_([role.value for role in ParticipantRole]),
     )
     parties = (
         select(YouthProgram.start_date, YouthProgram.direction, party.label("people"))

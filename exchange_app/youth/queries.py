@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exchange_app.importing.bulk import chunks
@@ -139,6 +139,19 @@ def distinct_persons(session: Session, participant_ids: list[int]) -> int:
 
 
 # --- a programme's counts -------------------------------------------------------------------
+
+
+def participations_per_programme(*conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+    """How many participations of the programme in the enclosing query meet ``conditions``:
+    a correlated count answered from the participants' index, for totals by city or decade
+    that are summed over programmes (a join of the participations to the programmes made
+    PostgreSQL hash every participation, and SQLite without statistics read them all)."""
+    return (
+        select(func.count())
+        .where(Participant.program_id == YouthProgram.id, *conditions)
+        .correlate(YouthProgram)
+        .scalar_subquery()
+    )
 
 
 @dataclass
