@@ -90,6 +90,17 @@ def run(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedPr
     return subprocess.run(cmd, env=env, check=True, **kwargs)  # noqa: S603
 
 
+def script_lines(script: str, *args: str, env: dict[str, str]) -> list[list[str]]:
+    """The tab-separated lines ``python scripts/SCRIPT ARGS`` prints, split into cells."""
+    output = run(
+        [sys.executable, str(ROOT / "scripts" / script), *args],
+        env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [line.split("\t") for line in output.splitlines() if "\t" in line]
+
+
 def flask_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "exchange_app", *args]
 
@@ -240,19 +251,10 @@ class Page:
 
 def page_paths(env: dict[str, str]) -> list[Page]:
     """The pages to measure, built from the app's own URL map."""
-    output = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "scripts" / "bench_fixtures.py"), "--paths"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pages = []
-    for line in output.splitlines():
-        if line.count("\t") == 2:
-            name, path, target = line.split("\t")
-            pages.append(Page(name, path, float(target)))
-    return pages
+    return [
+        Page(name, path, float(target))
+        for name, path, target in script_lines("bench_fixtures.py", "--paths", env=env)
+    ]
 
 
 @dataclass
@@ -359,32 +361,11 @@ FLOOR_PAGE = "minimal signed-in page (floor)"
 
 def in_process_times(env: dict[str, str]) -> dict[str, tuple[float, int]]:
     """Each page's in-process time (ms, fastest of five) and SQL statements, alone."""
-    output = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "bench_fixtures.py"),
-            "--service-times",
-            BENCH_PASSWORD,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    times = {}
-    for line in output.splitlines():
-        if line.count("\t") == 2:
-            name, ms, queries = line.split("\t")
-            times[name] = (float(ms), int(queries))
+    pages = script_lines("bench_fixtures.py", "--service-times", BENCH_PASSWORD, env=env)
+    times = {name: (float(ms), int(queries)) for name, ms, queries in pages}
     # The floor's own, measured the same way: what a page's in-process time is set against.
-    floor = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "scripts" / "bench_floor_app.py"), "--service-time"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    times[FLOOR_PAGE] = (float(floor[0]), int(floor[1]))
+    ((ms, queries),) = script_lines("bench_floor_app.py", "--service-time", env=env)
+    times[FLOOR_PAGE] = (float(ms), int(queries))
     return times
 
 

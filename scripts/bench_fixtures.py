@@ -127,14 +127,9 @@ def paths() -> list[tuple[str, str, int]]:
 
 
 def service_times(password: str, repeat: int = 5) -> list[tuple[str, float, int]]:
-    """(name, ms, SQL statements) of one request to each page, in-process and alone.
-
-    The fastest of ``repeat`` requests: the page's own work, with little of the noise that
-    other processes on the machine add to the figures under load.
-    """
-    import time
-
-    from sqlalchemy import event
+    """(name, ms, SQL statements) of one request to each page, in-process and alone
+    (``bench_timing.fastest_get``)."""
+    from bench_timing import fastest_get
 
     from exchange_app.jobs.queue import run_job
 
@@ -143,8 +138,6 @@ def service_times(password: str, repeat: int = 5) -> list[tuple[str, float, int]
     client = app.test_client()
     client.post("/auth/login", data={"email": "bench@example.org", "password": password})
     engine = app.extensions["exchange_app.db"].engine
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     result = []
     for name, path, _target in paths():
         response = client.get(path)  # warm-up
@@ -153,14 +146,8 @@ def service_times(password: str, repeat: int = 5) -> list[tuple[str, float, int]
             # A PDF not laid out yet: its job runs here first, so the PDF is kept.
             run_job(app, int(job_page.split("/")[2]))
             client.get(path)
-        best = float("inf")
-        for _ in range(repeat):
-            statements.clear()
-            started = time.perf_counter()
-            response = client.get(path)
-            best = min(best, time.perf_counter() - started)
-            assert response.status_code == 200, (path, response.status_code)
-        result.append((name, best * 1000, len(statements)))
+        ms, statements = fastest_get(client, engine, path, repeat)
+        result.append((name, ms, statements))
     return result
 
 

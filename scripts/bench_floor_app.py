@@ -112,26 +112,13 @@ def floor() -> str:
 
 
 def service_time(repeat: int = 5) -> tuple[float, int]:
-    """The floor's in-process time (ms, fastest of ``repeat``) and its SQL statements,
-    measured as ``bench_fixtures.service_times`` measures the app's pages."""
-    import time
-
-    from sqlalchemy import event
+    """The floor's in-process time (ms) and SQL statements, timed as the app's pages are."""
+    from bench_timing import fastest_get  # run as a script only: scripts/ is on the path
 
     client = app.test_client()
     client.get("/login")
     client.get("/")  # warm-up
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    best = float("inf")
-    for _ in range(repeat):
-        statements.clear()
-        started = time.perf_counter()
-        response = client.get("/")
-        best = min(best, time.perf_counter() - started)
-        assert response.status_code == 200, response.status_code
-    return best * 1000, len(statements)
-
+    return fastest_get(client, engine, "/", repeat)
 
 if __name__ == "__main__":
     import sys
