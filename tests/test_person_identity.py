@@ -342,9 +342,9 @@ def test_the_preview_says_who_each_new_row_is_linked_to_or_may_be(db: Session, c
     assert "現在 0 行が紐づけ済み" in plan.warnings[-1].message
 
 
-def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
-    app: Any, db: Session, tmp_path: Any
-) -> None:
+def _registered_by_the_command(app: Any, db: Session, tmp_path: Any) -> tuple[Any, int]:
+    """Two programmes, and 山田 優真 imported on the first by ``flask import``: the runner
+    and his person number."""
     add_program(db, "YP-A")
     add_program(db, "YP-B")
     db.commit()
@@ -353,6 +353,14 @@ def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
     first.write_bytes(_file(_row("YP-A"))[1])
     assert runner.invoke(args=["import", "participants", str(first)]).exit_code == 0
     known = db.scalar(select(Participant.person_id))
+    assert known is not None
+    return runner, known
+
+
+def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
+    app: Any, db: Session, tmp_path: Any
+) -> None:
+    runner, known = _registered_by_the_command(app, db, tmp_path)
     second = tmp_path / "second.csv"
     second.write_bytes(
         _file(
@@ -373,14 +381,7 @@ def test_the_command_prints_who_each_new_row_is_linked_to_or_may_be(
 def test_the_command_links_the_suggested_persons_only_when_asked(
     app: Any, db: Session, tmp_path: Any
 ) -> None:
-    add_program(db, "YP-A")
-    add_program(db, "YP-B")
-    db.commit()
-    runner = app.test_cli_runner()
-    first = tmp_path / "first.csv"
-    first.write_bytes(_file(_row("YP-A"))[1])
-    assert runner.invoke(args=["import", "participants", str(first)]).exit_code == 0
-    known = db.scalar(select(Participant.person_id))
+    runner, known = _registered_by_the_command(app, db, tmp_path)
     # Other kanji, the same reading and birth date: only possibly the same person.
     second = tmp_path / "second.csv"
     second.write_bytes(_file(_row("YP-B", 名="勇馬"))[1])

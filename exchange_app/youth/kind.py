@@ -381,6 +381,7 @@ YOUTH_PROGRAMS = RecordKind(
     rules=(end_not_before_start, partner_exchange_has_partner),
 )
 
+
 def programme_label(title: str, start: date) -> str:
     """A programme as the import preview and its notes name it: title and start date."""
     return f"{title} {start.isoformat()}"
